@@ -1,0 +1,63 @@
+# reportgen: `make report` builds every note; `make test` runs the tests.
+# Both set everything up first (Debian packages, then a virtualenv in .venv).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+OUT    ?= build
+
+# WeasyPrint needs Pango/HarfBuzz; libharfbuzz-subset0 makes it subset fonts with
+# HarfBuzz (stable, byte-identical PDFs). poppler-utils and qpdf check PDFs in tests.
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
+                libfontconfig1 fonts-dejavu-core poppler-utils qpdf
+
+.PHONY: report test test-fast golden lint format bench check clean distclean system venv
+
+report: venv ## Build every note in assumptions/ into build/
+	$(BIN)/reportgen build assumptions --out $(OUT)
+
+test: venv ## Run the whole test suite
+	$(BIN)/python -m pytest
+
+test-fast: venv ## Skip the tests that compile whole PDFs
+	$(BIN)/python -m pytest -m "not slow"
+
+golden: venv ## Regenerate the golden HTML after a deliberate change (review the diff!)
+	$(BIN)/python -m pytest tests/test_golden.py --regen-golden
+
+check: venv ## Validate the assumption files only
+	$(BIN)/reportgen check assumptions
+
+lint: venv
+	$(BIN)/ruff check reportgen tests
+	$(BIN)/ruff format --check reportgen tests
+
+format: venv
+	$(BIN)/ruff format reportgen tests
+	$(BIN)/ruff check --fix reportgen tests
+
+bench: venv ## Median build time and peak memory of the default note
+	$(BIN)/python tests/bench.py
+
+venv: system $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+system: ## Debian packages WeasyPrint and the PDF checks need (installs only what is missing)
+	@if dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(APT_PACKAGES); \
+	else \
+	  sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(APT_PACKAGES); \
+	fi
+
+clean:
+	rm -rf $(OUT) tests/golden/_actual .pytest_cache
+
+distclean: clean
+	rm -rf $(VENV) *.egg-info

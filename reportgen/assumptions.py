@@ -1,0 +1,250 @@
+"""Load a note's assumption files into one validated, frozen Assumptions object.
+
+A note is a folder under ``assumptions/`` holding company.yaml, forecast.yaml,
+scenarios.yaml, valuation.yaml and narrative.yaml; the house profile is
+``assumptions/house.yaml``. Every file is checked in full and all problems of all
+files are reported together, each as ``file:line:col: field: message``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from reportgen.errors import AssumptionsError
+from reportgen.schema import (
+    CompanyFile,
+    ForecastFile,
+    House,
+    NarrativeFile,
+    ScenariosFile,
+    Segment,
+    ValuationFile,
+)
+from reportgen.yamlsource import Loc, load_yaml, validate
+
+NOTE_FILES = ("company.yaml", "forecast.yaml", "scenarios.yaml", "valuation.yaml", "narrative.yaml")
+HOUSE_FILE = "house.yaml"
+DERIVED_LINES = frozenset(
+    {"rev_cloud", "revenue", "gross_profit", "operating_income", "adj_ebita", "ebita_cloud"}
+)
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """Everything one note needs, validated. ``slug`` names the output files."""
+
+    slug: str
+    folder: Path
+    house: House
+    company: CompanyFile
+    forecast: ForecastFile
+    scenarios: ScenariosFile
+    valuation: ValuationFile
+    narrative: NarrativeFile
+
+
+def find_notes(root: Path) -> list[Path]:
+    """Note folders under ``root`` (or ``root`` itself), sorted for a stable build order."""
+    if (root / "company.yaml").is_file():
+        return [root]
+    return sorted(p for p in root.iterdir() if p.is_dir() and (p / "company.yaml").is_file())
+
+
+def house_path_for(note_folder: Path) -> Path:
+    """The house profile beside the note folders (assumptions/house.yaml)."""
+    return note_folder.parent / HOUSE_FILE
+
+
+def load_assumptions(folder: Path, house_file: Path | None = None) -> Assumptions:
+    """Read and validate every file of one note; raise one AssumptionsError for all problems."""
+    problems: list[str] = []
+    house_file = house_file or house_path_for(folder)
+
+    def load(path: Path, model: type[M], checks: Iterable[Any] = ()) -> M | None:
+        try:
+            data, smap = load_yaml(path)
+            return validate(model, data, smap, checks=list(checks))  # type: ignore[return-value]
+        except AssumptionsError as exc:
+            problems.extend(exc.problems)
+            return None
+
+    house = load(house_file, House, [_check_house])
+    company = load(folder / "company.yaml", CompanyFile, [_check_company])
+    forecast = load(folder / "forecast.yaml", ForecastFile, [_check_forecast])
+    scenarios = load(folder / "scenarios.yaml", ScenariosFile, [_check_scenarios])
+    valuation_checks = [_valuation_checker(forecast)] if forecast else []
+    valuation = load(folder / "valuation.yaml", ValuationFile, valuation_checks)
+    narrative = load(folder / "narrative.yaml", NarrativeFile)
+    if problems:
+        raise AssumptionsError(problems)
+    assert house and company and forecast and scenarios and valuation and narrative
+    return Assumptions(
+        slug=folder.name,
+        folder=folder,
+        house=house,
+        company=company,
+        forecast=forecast,
+        scenarios=scenarios,
+        valuation=valuation,
+        narrative=narrative,
+    )
+
+
+# --------------------------------------------------------------------------- checks
+# Each check yields (location, message); yamlsource maps the location to file:line:col.
+
+
+def _years_outside(values: dict[int, float], first: int, last: int, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    for year in values:
+        if not first <= year <= last:
+            yield (*loc, year), f"fiscal year {year} is not on the timeline {first}-{last}"
+
+
+def _check_house(house: BaseModel) -> Iterator[tuple[Loc, str]]:
+    assert isinstance(house, House)
+    bands = house.rating_scheme
+    for i, band in enumerate(bands[:-1]):
+        if band.min_return is None:
+            yield ("rating_scheme", i, "min_return"), "every rating but the last needs a min_return"
+        elif i and bands[i - 1].min_return is not None and band.min_return >= bands[i - 1].min_return:  # type: ignore[operator]
+            yield ("rating_scheme", i, "min_return"), "thresholds must fall from one rating to the next"
+    if bands[-1].min_return is not None:
+        yield ("rating_scheme", len(bands) - 1, "min_return"), "the last rating catches everything below: leave min_return out"
+    for name in ("primary", "accent", "muted", "rule", "series1"):
+        if name not in house.colours:
+            yield ("colours",), f"colour '{name}' is required"
+
+
+def _check_company(company: BaseModel) -> Iterator[tuple[Loc, str]]:
+    assert isinstance(company, CompanyFile)
+    seen: set[str] = set()
+    for i, listing in enumerate(company.listings):
+        if listing.key in seen:
+            yield ("listings", i, "key"), f"listing key '{listing.key}' is used twice"
+        seen.add(listing.key)
+        if listing.currency not in company.fx and listing.currency != company.company.reporting_currency:
+            yield ("listings", i, "currency"), f"no FX rate for {listing.currency} in fx (have {', '.join(company.fx)})"
+    for code, rate in company.fx.items():
+        if rate <= 0:
+            yield ("fx", code), f"FX rate must be positive, got {rate}"
+    if company.note.price_date > company.note.date:
+        yield ("note", "price_date"), "price_date is after the publication date"
+
+
+def _check_segment_tree(
+    segments: list[Segment], loc: Loc, first: int, last: int, forecast_from: int, top: bool
+) -> Iterator[tuple[Loc, str]]:
+    keys: set[str] = set()
+    for i, seg in enumerate(segments):
+        here = (*loc, i)
+        if seg.key in keys:
+            yield (*here, "key"), f"segment key '{seg.key}' is used twice"
+        keys.add(seg.key)
+        yield from _years_outside(seg.values, first, last, (*here, "values"))
+        yield from _years_outside(seg.growth, first, last, (*here, "growth"))
+        for year in seg.growth:
+            if year in seg.values:
+                yield (*here, "growth", year), f"{year} has both a value and a growth rate: keep one"
+            if year == first:
+                yield (*here, "growth", year), f"{year} is the first year: growth needs a previous year"
+        if seg.children:
+            if seg.growth:
+                yield (*here, "growth"), "a segment with children is their sum: give growth to the children"
+            yield from _check_segment_tree(seg.children, (*here, "children"), first, last, forecast_from, False)
+            covered = set(seg.values)
+        else:
+            covered = _covered_years(seg, first, last)
+            for year in range(forecast_from, last + 1):
+                if year not in covered:
+                    yield (*here,), f"no value or growth for {year}: every forecast year needs one"
+                    break
+        if top and first not in covered and not seg.children:
+            yield (*here, "values"), f"top-level segments need a value for {first}"
+
+
+def _covered_years(seg: Segment, first: int, last: int) -> set[int]:
+    covered: set[int] = set()
+    for year in range(first, last + 1):
+        if year in seg.values or (year in seg.growth and year - 1 in covered):
+            covered.add(year)
+    return covered
+
+
+def _check_forecast(forecast: BaseModel) -> Iterator[tuple[Loc, str]]:
+    assert isinstance(forecast, ForecastFile)
+    tl = forecast.timeline
+    if not tl.first_year <= tl.last_actual < tl.last_year:
+        yield ("timeline",), "need first_year <= last_actual < last_year"
+        return
+    first, last = tl.first_year, tl.last_year
+    yield from _check_segment_tree(forecast.cloud.segments, ("cloud", "segments"), first, last, tl.last_actual + 1, True)
+    for name in ("external_share", "ebita_margin"):
+        values: dict[int, float] = getattr(forecast.cloud, name)
+        yield from _years_outside(values, first, last, ("cloud", name))
+        for year, v in values.items():
+            if not 0 <= v <= 1:
+                yield ("cloud", name, year), f"expected a fraction between 0 and 1, got {v}"
+    yield from _years_outside(forecast.capex, first, last, ("capex",))
+    fin = forecast.financials
+    if not first <= fin.first_year <= fin.last_year <= last:
+        yield ("financials", "first_year"), f"financial years must lie within the timeline {first}-{last}"
+    for key, line in fin.lines.items():
+        if key in DERIVED_LINES:
+            yield ("financials", "lines", key), f"'{key}' is computed by the model; it cannot be an input"
+        yield from _years_outside(line.values, first, last, ("financials", "lines", key, "values"))
+    for key, values in fin.previous.items():
+        if key not in fin.lines and key not in DERIVED_LINES:
+            yield ("financials", "previous", key), f"unknown line '{key}'"
+        yield from _years_outside(values, first, last, ("financials", "previous", key))
+
+
+def _check_scenarios(scen: BaseModel) -> Iterator[tuple[Loc, str]]:
+    assert isinstance(scen, ScenariosFile)
+    first, last = scen.first_year, scen.last_year
+    actual_years = set(scen.consumption)
+    if set(scen.price) != actual_years:
+        yield ("price",), "price and consumption need the same actual years"
+    for name in ("consumption", "price"):
+        yield from _years_outside(getattr(scen, name), first, last, (name,))
+    if first not in actual_years:
+        yield ("consumption",), f"need an actual value for the first year {first}"
+    last_actual = max(actual_years, default=first)
+    for i, case in enumerate(scen.scenarios):
+        for name in ("consumption_growth", "price_growth"):
+            values: dict[int, float] = getattr(case, name)
+            yield from _years_outside(values, first, last, ("scenarios", i, name))
+            missing = [y for y in range(last_actual + 1, last + 1) if y not in values]
+            if missing:
+                yield ("scenarios", i, name), f"missing growth for {', '.join(map(str, missing))}"
+            for year, g in values.items():
+                if year <= last_actual:
+                    yield ("scenarios", i, name, year), f"{year} is an actual year; growth starts in {last_actual + 1}"
+                if g <= -1:
+                    yield ("scenarios", i, name, year), f"growth of {g} would make the value zero or negative"
+
+
+def _valuation_checker(forecast: ForecastFile) -> Any:
+    def check(valuation: BaseModel) -> Iterator[tuple[Loc, str]]:
+        assert isinstance(valuation, ValuationFile)
+        fin = forecast.financials
+        if not fin.first_year <= valuation.year <= fin.last_year:
+            yield ("year",), f"valuation year {valuation.year} is outside the financial years {fin.first_year}-{fin.last_year}"
+        known = sorted(set(fin.lines) | DERIVED_LINES)
+        for i, part in enumerate(valuation.parts):
+            if part.metric not in known:
+                yield ("parts", i, "metric"), f"unknown metric '{part.metric}'; expected one of {', '.join(known)}"
+            elif part.metric in fin.lines and valuation.year not in fin.lines[part.metric].values:
+                yield ("parts", i, "metric"), f"'{part.metric}' has no value for {valuation.year}"
+        if valuation.shares_line not in fin.lines:
+            yield ("shares_line",), f"unknown line '{valuation.shares_line}'"
+        elif valuation.year not in fin.lines[valuation.shares_line].values:
+            yield ("shares_line",), f"'{valuation.shares_line}' has no value for {valuation.year}"
+
+    return check

@@ -1,0 +1,97 @@
+"""Click commands only: find the notes, call the build, report. Heavy imports stay lazy."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from reportgen import __version__
+from reportgen.errors import AssumptionsError, ReportgenError
+
+DEFAULT_ROOT = Path("assumptions")
+
+
+def _note_folders(paths: tuple[Path, ...]) -> list[Path]:
+    from reportgen.assumptions import find_notes
+
+    folders: list[Path] = []
+    for path in paths or (DEFAULT_ROOT,):
+        if not path.is_dir():
+            raise click.BadParameter(f"{path} is not a folder of assumption files", param_hint="PATHS")
+        found = find_notes(path)
+        if not found:
+            raise click.BadParameter(f"no note folders (with company.yaml) under {path}", param_hint="PATHS")
+        folders += found
+    return folders
+
+
+def _echo_error(exc: ReportgenError) -> None:
+    click.secho(f"Error: {exc.format_message()}", err=True, fg="red" if sys.stderr.isatty() else None)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="reportgen")
+@click.option("-v", "--verbose", is_flag=True, help="Log each stage (to stderr).")
+def main(verbose: bool) -> None:
+    """Build equity research notes (PDF and HTML) from assumption files."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="Output folder; each note goes to OUT/<note>/.")
+def build(paths: tuple[Path, ...], out_dir: Path) -> None:
+    """Build every note in PATHS (default: assumptions/) into OUT.
+
+    A PATH is a note folder (holding company.yaml) or a folder of note folders.
+    A note that fails leaves its previous output untouched. Exit codes: 0 built,
+    1 a build failed, 2 bad assumptions or usage.
+    """
+    from reportgen.build import build_note
+
+    folders = _note_folders(paths)
+    tty = sys.stderr.isatty()
+    worst = 0
+    for folder in folders:
+        started = time.perf_counter()
+
+        def progress(msg: str, name: str = folder.name) -> None:
+            if tty:
+                click.echo(f"  {name}: {msg}...", err=True)
+
+        try:
+            note = build_note(folder, out_dir, progress=progress)
+        except ReportgenError as exc:
+            _echo_error(exc)
+            worst = max(worst, exc.exit_code)
+            continue
+        click.echo(f"built {note.pdf} and {note.html} in {time.perf_counter() - started:.1f}s")
+    if worst:
+        sys.exit(worst)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def check(paths: tuple[Path, ...]) -> None:
+    """Validate the assumption files of every note in PATHS and print every problem.
+
+    Exit codes: 0 all valid, 2 problems found or bad usage.
+    """
+    from reportgen.assumptions import load_assumptions
+
+    bad = False
+    for folder in _note_folders(paths):
+        try:
+            load_assumptions(folder)
+        except AssumptionsError as exc:
+            _echo_error(exc)
+            bad = True
+            continue
+        click.echo(f"{folder}: ok")
+    if bad:
+        sys.exit(2)

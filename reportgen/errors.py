@@ -1,0 +1,35 @@
+"""Exception hierarchy: every failure a user can cause maps to one class and one exit code."""
+
+from __future__ import annotations
+
+import click
+
+
+class ReportgenError(click.ClickException):
+    """Base class; Click prints ``Error: <message>`` and exits without a traceback."""
+
+    exit_code = 1
+
+
+class AssumptionsError(ReportgenError):
+    """Bad, missing or inconsistent assumption files (exit code 2: bad input)."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[str] | str) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        count = len(self.problems)
+        head = "1 problem" if count == 1 else f"{count} problems"
+        super().__init__(f"{head} in the assumptions:\n" + "\n".join(f"  {p}" for p in self.problems))
+
+
+class ModelError(ReportgenError):
+    """Inputs that validate one by one but cannot be modelled together."""
+
+
+class RenderError(ReportgenError):
+    """A template is missing, or a value the template needs is undefined, None or NaN."""
+
+
+class PdfError(ReportgenError):
+    """WeasyPrint failed, warned, or tried to fetch something it may not."""

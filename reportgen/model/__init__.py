@@ -1,0 +1,1 @@
+"""The forecast and valuation model: pure functions from Assumptions to typed results."""

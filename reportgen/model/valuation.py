@@ -1,0 +1,112 @@
+"""Assumptions + Forecast -> Valuation: sum of the parts, target price per listing, rating."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from reportgen.errors import ModelError
+from reportgen.model.forecast import Forecast
+from reportgen.schema import CompanyFile, House, Listing, ValuationFile
+
+
+@dataclass(frozen=True)
+class PartValue:
+    """One business's value (Rmb mn) = multiple x metric; share of total equity value."""
+
+    key: str
+    name: str
+    method: str
+    metric_label: str
+    metric: float
+    multiple: float
+    value: float
+    per_share: float
+    share: float
+
+
+@dataclass(frozen=True)
+class Target:
+    """A listing's target price in its own currency, and what it implies at today's price."""
+
+    listing: Listing
+    fair_value: float
+    price: float
+    upside: float
+    dividend_yield: float
+    etr: float
+    rating: str
+    market_cap_bn: float
+
+
+@dataclass(frozen=True)
+class Valuation:
+    """SOTP result. Money in reporting currency mn unless a field says otherwise."""
+
+    year: int
+    parts: tuple[PartValue, ...]
+    net_cash: float
+    net_cash_discount: float
+    net_cash_value: float
+    equity_value: float
+    shares: float
+    fair_value: float
+    targets: dict[str, Target]
+
+
+def round_to(value: float, step: float) -> float:
+    """Round half up to a multiple of ``step`` (banker's rounding would move 202.5 down)."""
+    q = (Decimal(repr(value)) / Decimal(repr(step))).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return float(q * Decimal(repr(step)))
+
+
+def rate(etr: float, house: House) -> str:
+    """The first rating whose threshold the expected total return meets."""
+    for band in house.rating_scheme:
+        if band.min_return is None or etr >= band.min_return:
+            return band.name
+    return house.rating_scheme[-1].name
+
+
+def build_valuation(v: ValuationFile, fc: Forecast, company: CompanyFile, house: House) -> Valuation:
+    """Value each part, add discounted net cash, divide by diluted shares, convert per listing."""
+    parts: list[tuple[str, str, str, str, float, float, float]] = []
+    for part in v.parts:
+        metric = float(fc.financials.loc[part.metric, v.year])
+        if math.isnan(metric):
+            raise ModelError(f"valuation: {part.name} needs {part.metric} for {v.year}, which the model lacks")
+        parts.append((part.key, part.name, part.method, fc.labels.get(part.metric, part.metric), metric, part.multiple, metric * part.multiple))
+    net_cash_value = v.net_cash.amount * (1.0 - v.net_cash.discount)
+    equity = sum(p[6] for p in parts) + net_cash_value
+    shares = float(fc.financials.loc[v.shares_line, v.year])
+    if not shares > 0:
+        raise ModelError(f"valuation: diluted shares for {v.year} must be positive, got {shares}")
+    if equity <= 0:
+        raise ModelError(f"valuation: equity value is {equity:,.0f}; a target price needs a positive value")
+    fair = equity / shares
+    values = tuple(
+        PartValue(k, n, meth, ml, metric, mult, val, val / shares, val / equity)
+        for k, n, meth, ml, metric, mult, val in parts
+    )
+    targets: dict[str, Target] = {}
+    for listing in company.listings:
+        fx = 1.0 if listing.currency == company.company.reporting_currency else company.fx[listing.currency]
+        unrounded = fair * listing.shares_per_unit / fx
+        tp = round_to(unrounded, listing.rounding)
+        upside = tp / listing.price - 1.0
+        dy = listing.dividend_per_unit / listing.price
+        etr = upside + dy
+        cap = listing.price / listing.shares_per_unit * shares / 1000.0
+        targets[listing.key] = Target(listing, tp, listing.price, upside, dy, etr, rate(etr, house), cap)
+    return Valuation(
+        year=v.year,
+        parts=values,
+        net_cash=v.net_cash.amount,
+        net_cash_discount=v.net_cash.discount,
+        net_cash_value=net_cash_value,
+        equity_value=equity,
+        shares=shares,
+        fair_value=fair,
+        targets=targets,
+    )

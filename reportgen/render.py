@@ -1,0 +1,139 @@
+"""NoteContext -> HTML string: the Jinja environment, exhibit numbering and sandboxed prose."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    UndefinedError,
+)
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from markupsafe import Markup
+
+from reportgen.context import NoteContext
+from reportgen.errors import RenderError
+from reportgen.formatting import make_filters
+from reportgen.model.ratios import NotMeaningful
+
+log = logging.getLogger(__name__)
+
+ENTRY_TEMPLATE = "note.html"
+
+
+def _finalize(value: Any) -> Any:
+    """Refuse to print None, NaN or NM: a hole in the model must not reach the page."""
+    if value is None:
+        raise RenderError("a template printed None: a value is missing from the model")
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        raise RenderError("a template printed NaN: a value is missing from the model")
+    if isinstance(value, NotMeaningful):
+        raise RenderError("a template printed NM directly: format it with a cell_* filter")
+    return value
+
+
+class Exhibits:
+    """Numbers figures and tables in the order the templates first show them.
+
+    Rendering runs twice: the first pass records the order, the second prints the
+    numbers, so a cross-reference may point forwards ("see Figure 9").
+    """
+
+    def __init__(self, order: Sequence[str] = ()) -> None:
+        self.known = {key: i + 1 for i, key in enumerate(order)}
+        self.seen: list[str] = []
+
+    def number(self, key: str) -> int:
+        """Register an exhibit where it is shown and return its number."""
+        if key in self.seen:
+            raise RenderError(f"exhibit '{key}' is shown twice")
+        self.seen.append(key)
+        return self.known.get(key, len(self.seen))
+
+    def ref(self, key: str) -> Markup:
+        """A link to an exhibit: 'Figure N' in the text, its page added by print CSS."""
+        if self.known and key not in self.known:
+            raise RenderError(f"cross-reference to unknown exhibit '{key}'; known: {', '.join(self.known)}")
+        number = self.known.get(key, 0)
+        return Markup('<a class="xref" href="#fig-{0}">Figure {1}</a>').format(key, number)
+
+
+def get_env(template_dirs: Sequence[Path], filters: dict[str, Callable[..., Any]]) -> Environment:
+    """The project's template environment: escaped, strict, with our filters only."""
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs]),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=_finalize,
+    )
+    env.filters.update(filters)
+    return env
+
+
+def make_prose(values: dict[str, Any], filters: dict[str, Callable[..., Any]], exhibits: Exhibits) -> Callable[[str, str], Markup]:
+    """Compile the analyst's text in a sandbox that sees only model values and filters."""
+    sandbox = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
+    sandbox.filters.clear()
+    sandbox.filters.update(filters)
+    sandbox.globals.clear()
+    sandbox.globals.update(values)
+    sandbox.globals["ref"] = exhibits.ref
+
+    def prose(text: str, where: str) -> Markup:
+        try:
+            return Markup(sandbox.from_string(text).render())
+        except TemplateSyntaxError as exc:
+            raise RenderError(f"narrative.yaml: {where}: line {exc.lineno} of the text: {exc.message}") from None
+        except (UndefinedError, SecurityError) as exc:
+            raise RenderError(f"narrative.yaml: {where}: {exc}") from None
+        except RenderError as exc:
+            raise RenderError(f"narrative.yaml: {where}: {exc.message}") from None
+        except (TypeError, ValueError, AttributeError, KeyError, ZeroDivisionError) as exc:
+            raise RenderError(f"narrative.yaml: {where}: {type(exc).__name__}: {exc}") from None
+
+    return prose
+
+
+def render_note(ctx: NoteContext, template_dirs: Sequence[Path]) -> str:
+    """Render the whole note to one HTML string (deterministic for the same context)."""
+    company = ctx.a.company
+    usd = company.fx.get("USD")
+    filters = make_filters(company.company.reporting_symbol, usd, ctx.forecast.last_actual)
+    env = get_env(template_dirs, filters)
+    try:
+        template = env.get_template(ENTRY_TEMPLATE)
+    except TemplateNotFound as exc:
+        searched = ", ".join(str(d) for d in template_dirs)
+        raise RenderError(f"template '{exc.name}' not found; searched: {searched}") from None
+    first = Exhibits()
+    _render(template, ctx, filters, first)
+    second = Exhibits(first.seen)
+    html = _render(template, ctx, filters, second)
+    if second.seen != first.seen:
+        raise RenderError("exhibit order changed between passes")
+    return html
+
+
+def _render(template: Any, ctx: NoteContext, filters: dict[str, Callable[..., Any]], ex: Exhibits) -> str:
+    prose = make_prose(dict(ctx.prose_values), filters, ex)
+    try:
+        return str(template.render(ctx=ctx, prose=prose, exhibit=ex.number, ref=ex.ref))
+    except TemplateNotFound as exc:
+        raise RenderError(f"template '{exc.name}' not found") from None
+    except UndefinedError as exc:
+        raise RenderError(f"template: undefined value: {exc.message}") from None
+    except TemplateError as exc:
+        raise RenderError(f"template error: {exc}") from None

@@ -1,0 +1,154 @@
+"""Bad input: every problem names file:line:col and the field, exit code 2, no traceback.
+
+Each test plants one mistake in a copy of the default note. The expected line is found
+by searching the edited file for the planted text, and the column is counted from its
+indentation, so nothing here is copied from the program's output.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reportgen.assumptions import load_assumptions
+from reportgen.cli import main
+from reportgen.errors import AssumptionsError
+from tests.conftest import edit
+
+
+def line_of(path: Path, text: str) -> int:
+    """1-based number of the only line containing ``text``."""
+    hits = [i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line]
+    assert len(hits) == 1, hits
+    return hits[0]
+
+
+def col_of(path: Path, text: str, token: str) -> int:
+    """1-based column where ``token`` starts on the line containing ``text``."""
+    line = path.read_text(encoding="utf-8").splitlines()[line_of(path, text) - 1]
+    return line.index(token) + 1
+
+
+def check(note: Path) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["check", str(note)])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+def test_default_note_is_valid(note_copy: Path) -> None:
+    code, out = check(note_copy)
+    assert code == 0, out
+    assert out.strip().endswith(": ok")
+
+
+def test_wrong_type_number_as_string(note_copy: Path) -> None:
+    f = note_copy / "company.yaml"
+    edit(f, "    price: 138.60", '    price: "1,138.60"')
+    code, out = check(note_copy)
+    assert code == 2
+    where = f"company.yaml:{line_of(f, '1,138.60')}:{col_of(f, '1,138.60', chr(34))}"
+    assert where in out
+    assert "listings[0].price" in out
+    assert "expected a number" in out and "'1,138.60'" in out
+
+
+def test_percentage_written_as_text(note_copy: Path) -> None:
+    f = note_copy / "valuation.yaml"
+    edit(f, "  discount: 0.30", "  discount: 30%")
+    code, out = check(note_copy)
+    assert code == 2
+    assert f"valuation.yaml:{line_of(f, 'discount: 30%')}:13: net_cash.discount" in out
+    assert "0.3 for 30%" in out
+
+
+def test_boolean_where_a_number_belongs(note_copy: Path) -> None:
+    f = note_copy / "company.yaml"
+    edit(f, "    rounding: 5", "    rounding: yes")
+    code, out = check(note_copy)
+    assert code == 2
+    assert f"company.yaml:{line_of(f, 'rounding: yes')}:15: listings[0].rounding" in out
+    assert "boolean" in out
+
+
+def test_unknown_key_with_suggestion(note_copy: Path) -> None:
+    f = note_copy / "forecast.yaml"
+    edit(f, "      growth: {2027: 0.23,", "      grwoth: {2027: 0.23,")
+    code, out = check(note_copy)
+    assert code == 2
+    assert f"forecast.yaml:{line_of(f, 'grwoth')}:7: cloud.segments[1].grwoth: unknown key 'grwoth'" in out
+    assert "did you mean 'growth'" in out
+
+
+def test_missing_field(note_copy: Path) -> None:
+    f = note_copy / "valuation.yaml"
+    edit(f, "    multiple: 6.5\n", "")
+    code, out = check(note_copy)
+    assert code == 2
+    # The cloud part starts at the "- key: cloud" line; its mapping begins at column 5.
+    assert f"valuation.yaml:{line_of(f, '- key: cloud')}:5: parts[1].multiple" in out
+    assert "missing" in out
+
+
+def test_duplicate_key(note_copy: Path) -> None:
+    f = note_copy / "valuation.yaml"
+    edit(f, "    multiple: 6.5\n", "    multiple: 6.5\n    multiple: 7.5\n")
+    code, out = check(note_copy)
+    assert code == 2
+    assert f"valuation.yaml:{line_of(f, 'multiple: 7.5')}:5:" in out
+    assert f"duplicate key 'multiple' (first defined on line {line_of(f, 'multiple: 6.5')})" in out
+
+
+def test_malformed_yaml(note_copy: Path) -> None:
+    f = note_copy / "scenarios.yaml"
+    edit(f, "price: {2024: 1.582, 2025: 1.582}", "price: {2024: 1.582, 2025: 1.582")
+    code, out = check(note_copy)
+    assert code == 2
+    assert "scenarios.yaml:" in out
+
+
+def test_year_off_the_timeline(note_copy: Path) -> None:
+    f = note_copy / "forecast.yaml"
+    edit(f, "capex: {2026: 132.0,", "capex: {2019: 1.0, 2026: 132.0,")
+    code, out = check(note_copy)
+    assert code == 2
+    assert f"forecast.yaml:{line_of(f, 'capex: {2019')}:{col_of(f, 'capex: {2019', '2019')}: capex.2019" in out
+    assert "not on the timeline 2025-2031" in out
+
+
+@pytest.mark.parametrize("bad", [".nan", ".inf"])
+def test_nan_and_infinity_are_errors(note_copy: Path, bad: str) -> None:
+    f = note_copy / "forecast.yaml"
+    edit(f, "{2026: 132.0,", f"{{2026: {bad},")
+    code, out = check(note_copy)
+    assert code == 2
+    assert f"forecast.yaml:{line_of(f, bad)}:" in out
+
+
+def test_unknown_valuation_metric(note_copy: Path) -> None:
+    f = note_copy / "valuation.yaml"
+    edit(f, "    metric: rev_aidc", "    metric: rev_aidcc")
+    code, out = check(note_copy)
+    assert code == 2
+    assert f"valuation.yaml:{line_of(f, 'rev_aidcc')}:13: parts[2].metric: unknown metric 'rev_aidcc'" in out
+
+
+def test_all_problems_of_all_files_reported_at_once(note_copy: Path) -> None:
+    edit(note_copy / "company.yaml", "    rounding: 5", "    rounding: true")
+    edit(note_copy / "valuation.yaml", "  discount: 0.30", "  discount: 1.5")
+    edit(note_copy / "narrative.yaml", "headline: >-", "headlin: >-")
+    with pytest.raises(AssumptionsError) as info:
+        load_assumptions(note_copy)
+    files = {p.split(":")[0].rsplit("/", 1)[-1] for p in info.value.problems}
+    assert files == {"company.yaml", "valuation.yaml", "narrative.yaml"}
+    assert info.value.exit_code == 2
+
+
+def test_build_with_bad_input_exits_2_without_traceback(note_copy: Path, tmp_path: Path) -> None:
+    edit(note_copy / "company.yaml", "    rounding: 5", "    rounding: true")
+    result = CliRunner().invoke(main, ["build", str(note_copy), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert "company.yaml:" in result.output
+    assert not (tmp_path / "out" / note_copy.name).exists()
