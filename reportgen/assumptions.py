@@ -116,7 +116,10 @@ def _check_house(house: BaseModel) -> Iterator[tuple[Loc, str]]:
         elif i and bands[i - 1].min_return is not None and band.min_return >= bands[i - 1].min_return:  # type: ignore[operator]
             yield ("rating_scheme", i, "min_return"), "thresholds must fall from one rating to the next"
     if bands[-1].min_return is not None:
-        yield ("rating_scheme", len(bands) - 1, "min_return"), "the last rating catches everything below: leave min_return out"
+        yield (
+            ("rating_scheme", len(bands) - 1, "min_return"),
+            "the last rating catches everything below: leave min_return out",
+        )
     for name in ("primary", "accent", "muted", "rule", "series1"):
         if name not in house.colours:
             yield ("colours",), f"colour '{name}' is required"
@@ -130,7 +133,10 @@ def _check_company(company: BaseModel) -> Iterator[tuple[Loc, str]]:
             yield ("listings", i, "key"), f"listing key '{listing.key}' is used twice"
         seen.add(listing.key)
         if listing.currency not in company.fx and listing.currency != company.company.reporting_currency:
-            yield ("listings", i, "currency"), f"no FX rate for {listing.currency} in fx (have {', '.join(company.fx)})"
+            yield (
+                ("listings", i, "currency"),
+                f"no FX rate for {listing.currency} in fx (have {', '.join(company.fx)})",
+            )
     for code, rate in company.fx.items():
         if rate <= 0:
             yield ("fx", code), f"FX rate must be positive, got {rate}"
@@ -157,7 +163,9 @@ def _check_segment_tree(
         if seg.children:
             if seg.growth:
                 yield (*here, "growth"), "a segment with children is their sum: give growth to the children"
-            yield from _check_segment_tree(seg.children, (*here, "children"), first, last, forecast_from, False)
+            yield from _check_segment_tree(
+                seg.children, (*here, "children"), first, last, forecast_from, False
+            )
             covered = set(seg.values)
         else:
             covered = _covered_years(seg, first, last)
@@ -184,7 +192,9 @@ def _check_forecast(forecast: BaseModel) -> Iterator[tuple[Loc, str]]:
         yield ("timeline",), "need first_year <= last_actual < last_year"
         return
     first, last = tl.first_year, tl.last_year
-    yield from _check_segment_tree(forecast.cloud.segments, ("cloud", "segments"), first, last, tl.last_actual + 1, True)
+    yield from _check_segment_tree(
+        forecast.cloud.segments, ("cloud", "segments"), first, last, tl.last_actual + 1, True
+    )
     for name in ("external_share", "ebita_margin"):
         values: dict[int, float] = getattr(forecast.cloud, name)
         yield from _years_outside(values, first, last, ("cloud", name))
@@ -225,7 +235,10 @@ def _check_scenarios(scen: BaseModel) -> Iterator[tuple[Loc, str]]:
                 yield ("scenarios", i, name), f"missing growth for {', '.join(map(str, missing))}"
             for year, g in values.items():
                 if year <= last_actual:
-                    yield ("scenarios", i, name, year), f"{year} is an actual year; growth starts in {last_actual + 1}"
+                    yield (
+                        ("scenarios", i, name, year),
+                        f"{year} is an actual year; growth starts in {last_actual + 1}",
+                    )
                 if g <= -1:
                     yield ("scenarios", i, name, year), f"growth of {g} would make the value zero or negative"
 
@@ -235,11 +248,18 @@ def _valuation_checker(forecast: ForecastFile) -> Any:
         assert isinstance(valuation, ValuationFile)
         fin = forecast.financials
         if not fin.first_year <= valuation.year <= fin.last_year:
-            yield ("year",), f"valuation year {valuation.year} is outside the financial years {fin.first_year}-{fin.last_year}"
+            yield (
+                ("year",),
+                f"valuation year {valuation.year} is outside the financial years "
+                f"{fin.first_year}-{fin.last_year}",
+            )
         known = sorted(set(fin.lines) | DERIVED_LINES)
         for i, part in enumerate(valuation.parts):
             if part.metric not in known:
-                yield ("parts", i, "metric"), f"unknown metric '{part.metric}'; expected one of {', '.join(known)}"
+                yield (
+                    ("parts", i, "metric"),
+                    f"unknown metric '{part.metric}'; expected one of {', '.join(known)}",
+                )
             elif part.metric in fin.lines and valuation.year not in fin.lines[part.metric].values:
                 yield ("parts", i, "metric"), f"'{part.metric}' has no value for {valuation.year}"
         if valuation.shares_line not in fin.lines:

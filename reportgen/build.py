@@ -37,7 +37,9 @@ class BuiltNote:
     pdf: Path
 
 
-def render_html(note_folder: Path, templates: Path = TEMPLATES, progress: Progress | None = None) -> tuple[str, dict[str, str]]:
+def render_html(
+    note_folder: Path, templates: Path = TEMPLATES, progress: Progress | None = None
+) -> tuple[str, dict[str, str]]:
     """Assumptions -> model -> charts -> HTML. Returns the HTML and the chart SVGs by key."""
     step = progress or (lambda _msg: None)
     step("loading assumptions")
@@ -54,7 +56,9 @@ def render_html(note_folder: Path, templates: Path = TEMPLATES, progress: Progre
     return html, {c.key: c.svg for c in charts.items}
 
 
-def build_note(note_folder: Path, out_dir: Path, templates: Path = TEMPLATES, progress: Progress | None = None) -> BuiltNote:
+def build_note(
+    note_folder: Path, out_dir: Path, templates: Path = TEMPLATES, progress: Progress | None = None
+) -> BuiltNote:
     """Build one note into ``out_dir/<slug>/``; the previous output survives any failure."""
     slug = note_folder.name
     step = progress or (lambda _msg: None)

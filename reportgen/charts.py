@@ -280,9 +280,7 @@ def _maas_revenue(
         maas, maas.yoy, years, fy, house, symbol, f"{name} revenue", "Growth yoy (RHS)"
     )
     growth_text = (
-        f"; a line on the right axis shows year-on-year growth, which {_moves(line, _pct)}"
-        if line
-        else ""
+        f"; a line on the right axis shows year-on-year growth, which {_moves(line, _pct)}" if line else ""
     )
     alt_text = (
         f"Bars of {name} revenue, {_span([fy(y) for y in years])}, which "
@@ -369,9 +367,7 @@ def _sotp(valuation: Valuation, fy: Callable[[int], str], house: House, symbol: 
         scale=alt.Scale(domain=[low - (pad if low < 0 else 0.0), high + pad], nice=False),
         axis=None,
     )
-    y = alt.Y(
-        "part:N", sort=order, title=None, axis=alt.Axis(labelLimit=300, grid=False, labelPadding=6)
-    )
+    y = alt.Y("part:N", sort=order, title=None, axis=alt.Axis(labelLimit=300, grid=False, labelPadding=6))
     base = alt.Chart().encode(x=x, y=y)
     bars = base.mark_bar(color=colour(house, "series1", "#000000"), height={"band": 0.68})
     text = alt.Text("value:Q", format=BN_LABEL)
@@ -383,9 +379,7 @@ def _sotp(valuation: Valuation, fy: Callable[[int], str], house: House, symbol: 
         .encode(x=alt.X("value:Q"))
     )
     height = SOTP_HEIGHT_PER_BAR * len(rows)
-    parts_layer = alt.layer(
-        bars, right.encode(text=text), left.encode(text=text), data=alt.Data(values=rows)
-    )
+    parts_layer = alt.layer(bars, right.encode(text=text), left.encode(text=text), data=alt.Data(values=rows))
     chart = alt.layer(parts_layer, zero)
     spec = _spec(chart, width=FULL[0], height=height)
     parts = "; ".join(f"{r['part']} {symbol}{r['value']:,.1f}" for r in rows)

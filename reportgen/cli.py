@@ -38,13 +38,21 @@ def _echo_error(exc: ReportgenError) -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Log each stage (to stderr).")
 def main(verbose: bool) -> None:
     """Build equity research notes (PDF and HTML) from assumption files."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.ERROR, format="%(levelname)s %(name)s: %(message)s"
+    )
 
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
-              show_default=True, help="Output folder; each note goes to OUT/<note>/.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Output folder; each note goes to OUT/<note>/.",
+)
 def build(paths: tuple[Path, ...], out_dir: Path) -> None:
     """Build every note in PATHS (default: assumptions/) into OUT.
 

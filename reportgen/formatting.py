@@ -100,7 +100,9 @@ def cell_multiple(value: Any, decimals: int = 1) -> str:
     return cell_num(value, decimals) + "x"
 
 
-def make_filters(reporting_symbol: str, usd_rate: float | None, last_actual: int) -> dict[str, Callable[..., str]]:
+def make_filters(
+    reporting_symbol: str, usd_rate: float | None, last_actual: int
+) -> dict[str, Callable[..., str]]:
     """Jinja filters bound to this note's currency and timeline."""
 
     def usd_bn(value: Any, decimals: int = 1) -> str:

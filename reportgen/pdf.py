@@ -15,7 +15,11 @@ from reportgen.errors import PdfError
 log = logging.getLogger(__name__)
 
 #: Render options handed to WeasyPrint; anything else is refused (see render_pdf).
-DEFAULT_PDF_OPTIONS: dict[str, Any] = {"pdf_variant": None, "uncompressed_pdf": False, "optimize_images": False}
+DEFAULT_PDF_OPTIONS: dict[str, Any] = {
+    "pdf_variant": None,
+    "uncompressed_pdf": False,
+    "optimize_images": False,
+}
 
 
 def _fetcher_class() -> type:
@@ -70,7 +74,9 @@ def render_pdf(html: str, base_dir: Path, allowed: Sequence[Path], **options: An
     """Compile HTML to PDF. Any warning (missing image, blocked URL, bad CSS) is an error."""
     unknown = sorted(set(options) - set(DEFAULT_PDF_OPTIONS))
     if unknown:
-        raise PdfError(f"unknown PDF option(s): {', '.join(unknown)}; expected {', '.join(DEFAULT_PDF_OPTIONS)}")
+        raise PdfError(
+            f"unknown PDF option(s): {', '.join(unknown)}; expected {', '.join(DEFAULT_PDF_OPTIONS)}"
+        )
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 

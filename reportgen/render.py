@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,12 +21,16 @@ from jinja2 import (
     UndefinedError,
 )
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from reportgen.context import NoteContext
+from reportgen.context import Namespace, NoteContext
 from reportgen.errors import RenderError
 from reportgen.formatting import make_filters
+from reportgen.model.line import Line
+from reportgen.model.market import MarketCase
 from reportgen.model.ratios import NotMeaningful
+from reportgen.model.valuation import PartValue, Target
+from reportgen.schema import Listing
 
 log = logging.getLogger(__name__)
 
@@ -83,9 +89,43 @@ def get_env(template_dirs: Sequence[Path], filters: dict[str, Callable[..., Any]
     return env
 
 
-def make_prose(values: dict[str, Any], filters: dict[str, Callable[..., Any]], exhibits: Exhibits) -> Callable[[str, str], Markup]:
+#: What prose may read on each model type. Everything else (pandas objects, methods that
+#: write files, dunders) is refused, so narrative text can quote the model but not act on it.
+PROSE_ATTRIBUTES: dict[type, frozenset[str]] = {
+    Line: frozenset({"key", "label", "yoy", "share", "cagr", "sum"}),
+    MarketCase: frozenset({"key", "name", "consumption", "price", "size"}),
+    PartValue: frozenset(f.name for f in dataclasses.fields(PartValue)),
+    Target: frozenset(f.name for f in dataclasses.fields(Target)),
+    Listing: frozenset(Listing.model_fields),
+}
+_CODE = re.compile(r"({{.*?}}|{%.*?%}|{#.*?#})", re.DOTALL)
+
+
+class ProseSandbox(SandboxedEnvironment):
+    """A sandbox that also whitelists attributes per model type (see PROSE_ATTRIBUTES)."""
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if not super().is_safe_attribute(obj, attr, value):
+            return False
+        if isinstance(obj, Namespace):
+            return True
+        return attr in PROSE_ATTRIBUTES.get(type(obj), frozenset())
+
+
+def escape_text(source: str) -> str:
+    """HTML-escape the literal text of a prose template, leaving its {{ }} / {% %} code alone.
+
+    Autoescape covers only what expressions print; an analyst's "<" or "&" in plain text
+    must be escaped too.
+    """
+    return "".join(part if i % 2 else str(escape(part)) for i, part in enumerate(_CODE.split(source)))
+
+
+def make_prose(
+    values: dict[str, Any], filters: dict[str, Callable[..., Any]], exhibits: Exhibits
+) -> Callable[[str, str], Markup]:
     """Compile the analyst's text in a sandbox that sees only model values and filters."""
-    sandbox = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
+    sandbox = ProseSandbox(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
     sandbox.filters.clear()
     sandbox.filters.update(filters)
     sandbox.globals.clear()
@@ -94,9 +134,11 @@ def make_prose(values: dict[str, Any], filters: dict[str, Callable[..., Any]], e
 
     def prose(text: str, where: str) -> Markup:
         try:
-            return Markup(sandbox.from_string(text).render())
+            return Markup(sandbox.from_string(escape_text(text)).render())
         except TemplateSyntaxError as exc:
-            raise RenderError(f"narrative.yaml: {where}: line {exc.lineno} of the text: {exc.message}") from None
+            raise RenderError(
+                f"narrative.yaml: {where}: line {exc.lineno} of the text: {exc.message}"
+            ) from None
         except (UndefinedError, SecurityError) as exc:
             raise RenderError(f"narrative.yaml: {where}: {exc}") from None
         except RenderError as exc:

@@ -91,7 +91,14 @@ def build_cloud_table(fc: Forecast, source: str) -> Table:
             Row("yoy growth", (*_ratios(dict(line.yoy), years), ""), "pct", style=("pct", *indent)),
         ]
         if with_share:
-            rows.append(Row("% of cloud revenue", (*_ratios(dict(line.share), years), ""), "pct", style=("pct", *indent)))
+            rows.append(
+                Row(
+                    "% of cloud revenue",
+                    (*_ratios(dict(line.share), years), ""),
+                    "pct",
+                    style=("pct", *indent),
+                )
+            )
         return rows
 
     rows = level_rows(total, "Cloud revenue", 0, False)
@@ -105,29 +112,59 @@ def build_cloud_table(fc: Forecast, source: str) -> Table:
             rows += level_rows(line, r.label, r.depth, True)
     ext = fc.external
     rows += [
-        Row("Memo: external customer revenue", (*(ext[y] for y in years), ext.cagr(start, end)), decimals=1, style=("memo",)),
+        Row(
+            "Memo: external customer revenue",
+            (*(ext[y] for y in years), ext.cagr(start, end)),
+            decimals=1,
+            style=("memo",),
+        ),
         Row("% of cloud revenue", (*(ext[y] / total[y] for y in years), ""), "pct", style=("pct",)),
     ]
-    return Table("cloud-build", "Cloud revenue build by segment", "Rmb bn", tuple(cols), tuple(rows), source, stub="Rmb bn")
+    return Table(
+        "cloud-build",
+        "Cloud revenue build by segment",
+        "Rmb bn",
+        tuple(cols),
+        tuple(rows),
+        source,
+        stub="Rmb bn",
+    )
 
 
 def build_capex_table(fc: Forecast, source: str) -> Table:
     """Capex, its growth, its weight in cloud revenue, and the running total."""
     years = tuple(fc.capex)
-    cols = _years_cols(years, fc.last_actual) + [Column("Total")]
+    cols = [*_years_cols(years, fc.last_actual), Column("Total")]
     running, cum = 0.0, []
     for y in years:
         running += fc.capex[y]
         cum.append(running)
     ratio = fc.capex_ratio
     rows = (
-        Row("Capital expenditure", (*(fc.capex[y] for y in years), fc.capex_cumulative), decimals=1, style=("subtotal",)),
+        Row(
+            "Capital expenditure",
+            (*(fc.capex[y] for y in years), fc.capex_cumulative),
+            decimals=1,
+            style=("subtotal",),
+        ),
         Row("yoy growth", (*_ratios(dict(fc.capex.yoy), years), ""), "pct", style=("pct",)),
-        Row("Cloud revenue", (*(fc.cloud_line("total")[y] for y in years), fc.cloud_line("total").sum(years[0], years[-1])), decimals=1),
+        Row(
+            "Cloud revenue",
+            (*(fc.cloud_line("total")[y] for y in years), fc.cloud_line("total").sum(years[0], years[-1])),
+            decimals=1,
+        ),
         Row("Capex / cloud revenue", (*(ratio[y] for y in years), fc.capex_ratio_all), "pct", style=("pct",)),
         Row("Cumulative capex", (*cum, ""), decimals=1),
     )
-    return Table("capex", "Capital expenditure against cloud revenue", "Rmb bn", tuple(cols), rows, source, stub="Rmb bn")
+    return Table(
+        "capex",
+        "Capital expenditure against cloud revenue",
+        "Rmb bn",
+        tuple(cols),
+        rows,
+        source,
+        stub="Rmb bn",
+    )
 
 
 def build_market_table(market: Market, first_estimate: int) -> Table:
@@ -144,11 +181,26 @@ def build_market_table(market: Market, first_estimate: int) -> Table:
             (case.price, "Price per 1M tokens (Rmb)", 3),
             (case.size, "Market size (Rmb bn)", 1),
         ):
-            rows.append(Row(label, (*(line[y] for y in years), line.cagr(start, end)), decimals=decimals,
-                            style=("subtotal",) if "size" in line.key else ("indent1",)))
-            rows.append(Row("yoy growth", (*_ratios(dict(line.yoy), years), ""), "pct", style=("pct", "indent1")))
-    return Table("market", f"{market.name} market size: base, bull and bear cases", "",
-                 tuple(cols), tuple(rows), f"Source: {market.source}", stub="")
+            rows.append(
+                Row(
+                    label,
+                    (*(line[y] for y in years), line.cagr(start, end)),
+                    decimals=decimals,
+                    style=("subtotal",) if "size" in line.key else ("indent1",),
+                )
+            )
+            rows.append(
+                Row("yoy growth", (*_ratios(dict(line.yoy), years), ""), "pct", style=("pct", "indent1"))
+            )
+    return Table(
+        "market",
+        f"{market.name} market size: base, bull and bear cases",
+        "",
+        tuple(cols),
+        tuple(rows),
+        f"Source: {market.source}",
+        stub="",
+    )
 
 
 def build_income_table(fc: Forecast, source: str) -> Table:
@@ -193,7 +245,12 @@ def build_income_table(fc: Forecast, source: str) -> Table:
         money("adj_net_income", ("total",)),
         yoy("adj_net_income"),
         pct("Non-GAAP net margin", "adj_net_income", "revenue"),
-        Row(fc.labels["eps_ads"] + " (Rmb)", tuple(line("eps_ads")[y] for y in years), decimals=2, style=("subtotal",)),
+        Row(
+            fc.labels["eps_ads"] + " (Rmb)",
+            tuple(line("eps_ads")[y] for y in years),
+            decimals=2,
+            style=("subtotal",),
+        ),
         money("ebita_ecommerce", ("indent1",)),
         money("ebita_cloud", ("indent1",)),
         money("ebita_others", ("indent1",)),
@@ -202,8 +259,12 @@ def build_income_table(fc: Forecast, source: str) -> Table:
         pct("Adjusted EBITA margin", "adj_ebita", "revenue"),
         pct("Cloud EBITA margin", "ebita_cloud", "rev_cloud"),
     )
-    notes = tuple(f"{fc.labels[k]}: {n}" for k, n in fc.notes.items() if k in {r for r in fc.financials.index})
-    return Table("income", "Group income statement", "Rmb mn", tuple(cols), rows, source, notes, stub="Rmb mn")
+    notes = tuple(
+        f"{fc.labels[k]}: {n}" for k, n in fc.notes.items() if k in {r for r in fc.financials.index}
+    )
+    return Table(
+        "income", "Group income statement", "Rmb mn", tuple(cols), rows, source, notes, stub="Rmb mn"
+    )
 
 
 def build_revisions_table(fc: Forecast, source: str) -> Table:
@@ -237,7 +298,12 @@ def build_summary_table(fc: Forecast, company: CompanyFile, source: str) -> Tabl
         Row("Non-GAAP net profit (Rmb mn)", tuple(line("adj_net_income")[y] for y in years)),
         Row(f"EPS per {lead.security} (Rmb)", tuple(line("eps_ads")[y] for y in years), decimals=2),
         Row("yoy growth", _ratios(dict(line("eps_ads").yoy), years), "pct", 1, ("pct",)),
-        Row(f"P/E at {lead.symbol}{lead.price:,.2f}", tuple(_safe_div(price_rep, line("eps_ads")[y]) for y in years), "multiple", 1),
+        Row(
+            f"P/E at {lead.symbol}{lead.price:,.2f}",
+            tuple(_safe_div(price_rep, line("eps_ads")[y]) for y in years),
+            "multiple",
+            1,
+        ),
     )
     return Table("summary", "Financial summary", "", tuple(_years_cols(years, fc.last_actual)), rows, source)
 
@@ -245,25 +311,62 @@ def build_summary_table(fc: Forecast, company: CompanyFile, source: str) -> Tabl
 def build_sotp_table(val: Valuation, company: CompanyFile, last_actual: int) -> Table:
     """Sum of the parts: metric x multiple per business, net cash, fair value and targets."""
     fy = fmt_fy(val.year, last_actual)
-    cols = (Column("Method", kind="text"), Column(f"{fy} metric", kind="num"),
-            Column("Multiple", kind="multiple", decimals=1), Column("Value", kind="num"),
-            Column("Per share (Rmb)", kind="num", decimals=2), Column("% of total", kind="pct"))
+    cols = (
+        Column("Method", kind="text"),
+        Column(f"{fy} metric", kind="num"),
+        Column("Multiple", kind="multiple", decimals=1),
+        Column("Value", kind="num"),
+        Column("Per share (Rmb)", kind="num", decimals=2),
+        Column("% of total", kind="pct"),
+    )
     rows: list[Row] = []
     for p in val.parts:
-        rows.append(Row(f"{p.name}", (f"{p.method} on {p.metric_label}", p.metric, p.multiple, p.value, p.per_share, p.share), "text"))
-    rows.append(Row(f"Net cash, less {val.net_cash_discount:.0%} discount", ("", val.net_cash, "", val.net_cash_value,
-                    val.net_cash_value / val.shares, val.net_cash_value / val.equity_value), "text"))
-    rows.append(Row("Equity value", ("", "", "", val.equity_value, val.fair_value, 1.0), "text", style=("total",)))
+        rows.append(
+            Row(
+                f"{p.name}",
+                (f"{p.method} on {p.metric_label}", p.metric, p.multiple, p.value, p.per_share, p.share),
+                "text",
+            )
+        )
+    rows.append(
+        Row(
+            f"Net cash, less {val.net_cash_discount:.0%} discount",
+            (
+                "",
+                val.net_cash,
+                "",
+                val.net_cash_value,
+                val.net_cash_value / val.shares,
+                val.net_cash_value / val.equity_value,
+            ),
+            "text",
+        )
+    )
+    rows.append(
+        Row("Equity value", ("", "", "", val.equity_value, val.fair_value, 1.0), "text", style=("total",))
+    )
     rows.append(Row("Diluted shares (mn)", ("", "", "", val.shares, "", ""), "text"))
     notes = [f"Fair value per share: {company.company.reporting_symbol}{val.fair_value:,.2f}."]
     for t in val.targets.values():
         lst = t.listing
-        fx = "" if lst.currency == company.company.reporting_currency else f" at {company.company.reporting_symbol}{company.fx[lst.currency]:g} per {lst.currency}"
-        notes.append(
-            f"{lst.security} ({lst.ticker}): {lst.shares_per_unit:g} share(s) per unit{fx}, rounded to the nearest "
-            f"{lst.symbol}{lst.rounding:g}: target {lst.symbol}{t.fair_value:,.0f}."
+        fx = (
+            ""
+            if lst.currency == company.company.reporting_currency
+            else f" at {company.company.reporting_symbol}{company.fx[lst.currency]:g} per {lst.currency}"
         )
-    return Table("sotp", f"Sum-of-the-parts valuation ({fy})", "Rmb mn", cols, tuple(rows), "Source: our estimates", tuple(notes))
+        notes.append(
+            f"{lst.security} ({lst.ticker}): {lst.shares_per_unit:g} share(s) per unit{fx}, "
+            f"rounded to the nearest {lst.symbol}{lst.rounding:g}: target {lst.symbol}{t.fair_value:,.0f}."
+        )
+    return Table(
+        "sotp",
+        f"Sum-of-the-parts valuation ({fy})",
+        "Rmb mn",
+        cols,
+        tuple(rows),
+        "Source: our estimates",
+        tuple(notes),
+    )
 
 
 def _safe_div(num: float, den: float) -> Ratio:
@@ -272,4 +375,3 @@ def _safe_div(num: float, den: float) -> Ratio:
     if den <= 0:
         return NM
     return num / den
-

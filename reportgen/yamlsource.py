@@ -175,9 +175,7 @@ class _Builder:
             self.problem(_mark(node), loc, f"cannot read {node.value!r}: {exc}")
             return None
         if isinstance(value, float) and not math.isfinite(value):
-            self.problem(
-                _mark(node), loc, f"NaN/infinity is not a number we can model (got {node.value})"
-            )
+            self.problem(_mark(node), loc, f"NaN/infinity is not a number we can model (got {node.value})")
             return None
         return value
 
@@ -190,9 +188,7 @@ class _Builder:
         for key_node, value_node in node.value:
             key_mark = _mark(key_node)
             if key_node.tag == _TAG + "merge":
-                self.problem(
-                    key_mark, loc, "merge keys (<<) are not supported; write the keys out in full"
-                )
+                self.problem(key_mark, loc, "merge keys (<<) are not supported; write the keys out in full")
                 continue
             key = self._key(key_node, loc)
             if key is None:
@@ -260,10 +256,8 @@ def _yaml_error(name: str, text: str, exc: yaml.YAMLError) -> str:
         context_mark = _mark_of(exc.context_mark)
         if exc.context and exc.problem and context_mark is not None:
             context = f"{exc.context} (line {context_mark[0]}, column {context_mark[1]})"
-            if problem.startswith("but "):  # "expected a single document ..., but found another"
-                problem = f"{context}, {problem}"
-            else:
-                problem = f"{problem}, {context}"
+            # "expected a single document ..., but found another" reads best context-first.
+            problem = f"{context}, {problem}" if problem.startswith("but ") else f"{problem}, {context}"
         message = f"invalid YAML: {problem}"
         where = name if mark is None else f"{name}:{mark[0]}:{mark[1]}"
         return f"{where}: {message}"
@@ -321,9 +315,7 @@ def load_yaml(path: Path) -> tuple[Any, SourceMap]:
     smap = SourceMap(path=path, marks=builder.marks, key_marks=builder.key_marks)
     if builder.problems:
         ordered = sorted(builder.problems, key=lambda p: p[0])
-        lines = [
-            f"{name}:{m[0]}:{m[1]}: {smap.dotted(loc)}: {message}" for m, loc, message, _ in ordered
-        ]
+        lines = [f"{name}:{m[0]}:{m[1]}: {smap.dotted(loc)}: {message}" for m, loc, message, _ in ordered]
         raise AssumptionsError(_unique(lines))
     return data, smap
 
@@ -352,9 +344,7 @@ def validate(
     try:
         obj = model.model_validate(data, strict=True)
     except ValidationError as exc:
-        for loc, message, key in _merge_union_errors(
-            [_explain(model, data, err) for err in exc.errors()]
-        ):
+        for loc, message, key in _merge_union_errors([_explain(model, data, err) for err in exc.errors()]):
             add(loc, message, key=key)
     else:
         for check in checks:
@@ -402,14 +392,10 @@ def _merge_union_errors(items: list[_Explained]) -> list[tuple[Loc, str, bool]]:
             out.append((members[0].loc, members[0].message, members[0].key))
             continue
         expected = _unique([m.expected for m in members if m.expected])
-        joined = (
-            ", ".join(expected[:-1]) + " or " + expected[-1] if len(expected) > 1 else expected[0]
-        )
+        joined = ", ".join(expected[:-1]) + " or " + expected[-1] if len(expected) > 1 else expected[0]
         prefix = "invalid key: " if members[0].key else ""
         hint = _unique([m.hint for m in members if m.hint])
-        out.append(
-            (entry[0], f"{prefix}expected {joined}, got {entry[2]}{''.join(hint)}", entry[1])
-        )
+        out.append((entry[0], f"{prefix}expected {joined}, got {entry[2]}{''.join(hint)}", entry[1]))
     return out
 
 
@@ -460,9 +446,7 @@ def _explain(model: type[BaseModel], data: Any, err: Any) -> _Explained:
             message += f"; did you mean {suggestion!r}?"
         return _Explained(loc, message, key=True)
     if err_type == "invalid_key":
-        return _Explained(
-            loc, f"unexpected key {value!r}: keys here must be field names (text)", key=True
-        )
+        return _Explained(loc, f"unexpected key {value!r}: keys here must be field names (text)", key=True)
 
     prefix = "invalid key: " if key else ""
     got = _describe(value)

@@ -20,7 +20,9 @@ HOUSE = ROOT / "assumptions" / "house.yaml"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--regen-golden", action="store_true", help="rewrite tests/golden from the current output")
+    parser.addoption(
+        "--regen-golden", action="store_true", help="rewrite tests/golden from the current output"
+    )
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,14 @@ from typing import Any
 
 from reportgen.schema import CompanyFile, ForecastFile, House, ValuationFile
 
-SIX_OPEX = ("product_development", "sales_marketing", "general_admin", "amortization", "impairment", "other_operating")
+SIX_OPEX = (
+    "product_development",
+    "sales_marketing",
+    "general_admin",
+    "amortization",
+    "impairment",
+    "other_operating",
+)
 
 
 def tiny_forecast(**overrides: Any) -> ForecastFile:
@@ -42,7 +49,12 @@ def tiny_forecast(**overrides: Any) -> ForecastFile:
                         {"key": "a2", "name": "A2", "values": {2025: 8.0}, "growth": {2026: 0.0, 2027: 0.5}},
                     ],
                 },
-                {"key": "b", "name": "B", "values": {2024: 20.0, 2025: 22.0}, "growth": {2026: 0.1, 2027: -0.5}},
+                {
+                    "key": "b",
+                    "name": "B",
+                    "values": {2024: 20.0, 2025: 22.0},
+                    "growth": {2026: 0.1, 2027: -0.5},
+                },
             ],
             "external_share": {2026: 0.5, 2027: 0.5},
             "ebita_margin": {2026: 0.1, 2027: 0.2},
@@ -67,7 +79,13 @@ def tiny_valuation() -> ValuationFile:
             "parts": [
                 {"key": "cloud", "name": "Cloud", "method": "P/S", "metric": "rev_cloud", "multiple": 2.0},
                 {"key": "aidc", "name": "Intl", "method": "P/S", "metric": "rev_aidc", "multiple": 1.0},
-                {"key": "core", "name": "Core", "method": "P/E", "metric": "adj_net_income", "multiple": 10.0},
+                {
+                    "key": "core",
+                    "name": "Core",
+                    "method": "P/E",
+                    "metric": "adj_net_income",
+                    "multiple": 10.0,
+                },
             ],
             "net_cash": {"amount": 10000, "discount": 0.3, "note": "test"},
         },
@@ -91,10 +109,29 @@ def tiny_company(ads_price: float = 50.0, h_price: float = 58.0) -> CompanyFile:
             "note": {"title": "T", "type": "Update", "date": "2026-05-11", "price_date": "2026-05-08"},
             "fx": {"USD": 7.0, "HKD": 0.9},
             "listings": [
-                {**listing, "key": "ads", "ticker": "A", "security": "ADS", "currency": "USD", "symbol": "US$",
-                 "price": ads_price, "shares_per_unit": 8, "rounding": 5, "dividend_per_unit": 1.0},
-                {**listing, "key": "h", "ticker": "H", "security": "H share", "currency": "HKD", "symbol": "HK$",
-                 "price": h_price, "shares_per_unit": 1, "rounding": 1},
+                {
+                    **listing,
+                    "key": "ads",
+                    "ticker": "A",
+                    "security": "ADS",
+                    "currency": "USD",
+                    "symbol": "US$",
+                    "price": ads_price,
+                    "shares_per_unit": 8,
+                    "rounding": 5,
+                    "dividend_per_unit": 1.0,
+                },
+                {
+                    **listing,
+                    "key": "h",
+                    "ticker": "H",
+                    "security": "H share",
+                    "currency": "HKD",
+                    "symbol": "HK$",
+                    "price": h_price,
+                    "shares_per_unit": 1,
+                    "rounding": 1,
+                },
             ],
             "analysts": [{"name": "N", "title": "T", "email": "e", "phone": "p"}],
         },
@@ -110,7 +147,13 @@ def tiny_house() -> House:
     ]
     texts = {"certification": "c", "methodology": "m", "disclosures": ["d"], "disclaimer": "x"}
     return House.model_validate(
-        {"name": "H", "short_name": "H", "division": "D", "colours": {"primary": "#000"}, "rating_scheme": bands,
-         "texts": texts},
+        {
+            "name": "H",
+            "short_name": "H",
+            "division": "D",
+            "colours": {"primary": "#000"},
+            "rating_scheme": bands,
+            "texts": texts,
+        },
         strict=True,
     )

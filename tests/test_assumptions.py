@@ -113,7 +113,9 @@ def test_year_off_the_timeline(note_copy: Path) -> None:
     edit(f, "capex: {2026: 132.0,", "capex: {2019: 1.0, 2026: 132.0,")
     code, out = check(note_copy)
     assert code == 2
-    assert f"forecast.yaml:{line_of(f, 'capex: {2019')}:{col_of(f, 'capex: {2019', '2019')}: capex.2019" in out
+    assert (
+        f"forecast.yaml:{line_of(f, 'capex: {2019')}:{col_of(f, 'capex: {2019', '2019')}: capex.2019" in out
+    )
     assert "not on the timeline 2025-2031" in out
 
 

@@ -110,7 +110,9 @@ def test_build_charts(built: tuple[Charts, float], specs: dict[str, dict]) -> No
         charts["nope"]
 
 
-@pytest.mark.parametrize(("key", "size"), [("cloud-revenue", ch.FULL), ("capex", (ch.FULL[0], 200)), ("ai-revenue", ch.HALF)])
+@pytest.mark.parametrize(
+    ("key", "size"), [("cloud-revenue", ch.FULL), ("capex", (ch.FULL[0], 200)), ("ai-revenue", ch.HALF)]
+)
 def test_svg_is_the_size_the_spec_asks_for(
     built: tuple[Charts, float], key: str, size: tuple[int, int]
 ) -> None:

@@ -7,20 +7,36 @@ import math
 import pytest
 
 from reportgen.errors import RenderError
-from reportgen.formatting import cell_multiple, cell_num, cell_pct, fmt_fy, fmt_money, fmt_multiple, fmt_num, fmt_pct
+from reportgen.formatting import (
+    cell_multiple,
+    cell_num,
+    cell_pct,
+    fmt_fy,
+    fmt_money,
+    fmt_multiple,
+    fmt_num,
+    fmt_pct,
+)
 from reportgen.model.ratios import NM
 
 
 @pytest.mark.parametrize(
     ("value", "decimals", "text"),
-    [(1234.5, 0, "1,235"), (0.125, 2, "0.13"), (-88416.0, 0, "\u221288,416"), (2.5, 0, "3"), (999.95, 1, "1,000.0")],
+    [
+        (1234.5, 0, "1,235"),
+        (0.125, 2, "0.13"),
+        (-88416.0, 0, "\u221288,416"),
+        (2.5, 0, "3"),
+        (999.95, 1, "1,000.0"),
+    ],
 )
 def test_fmt_num(value: float, decimals: int, text: str) -> None:
     assert fmt_num(value, decimals) == text
 
 
 @pytest.mark.parametrize(
-    ("value", "decimals", "text"), [(0.391, 0, "39%"), (2.3518, 0, "235%"), (0.0855, 1, "8.6%"), (-0.533, 1, "\u221253.3%")]
+    ("value", "decimals", "text"),
+    [(0.391, 0, "39%"), (2.3518, 0, "235%"), (0.0855, 1, "8.6%"), (-0.533, 1, "\u221253.3%")],
 )
 def test_fmt_pct(value: float, decimals: int, text: str) -> None:
     assert fmt_pct(value, decimals) == text

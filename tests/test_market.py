@@ -18,7 +18,12 @@ def test_size_is_consumption_times_price() -> None:
             "consumption": {2024: 0.001, 2025: 0.002},
             "price": {2024: 2.0, 2025: 1.0},
             "scenarios": [
-                {"key": "base", "name": "Base", "consumption_growth": {2026: 1.0}, "price_growth": {2026: 0.25}}
+                {
+                    "key": "base",
+                    "name": "Base",
+                    "consumption_growth": {2026: 1.0},
+                    "price_growth": {2026: 0.25},
+                }
             ],
         },
         strict=True,

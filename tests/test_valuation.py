@@ -37,7 +37,14 @@ def test_negative_return_is_sell() -> None:
 
 @pytest.mark.parametrize(
     ("value", "step", "expected"),
-    [(207.46, 5, 205), (207.5, 5, 210), (202.5, 5, 205), (203.56, 1, 204), (59.75, 0.5, 60.0), (12.34, 0.1, 12.3)],
+    [
+        (207.46, 5, 205),
+        (207.5, 5, 210),
+        (202.5, 5, 205),
+        (203.56, 1, 204),
+        (59.75, 0.5, 60.0),
+        (12.34, 0.1, 12.3),
+    ],
 )
 def test_round_to_step_half_up(value: float, step: float, expected: float) -> None:
     assert round_to(value, step) == pytest.approx(expected)

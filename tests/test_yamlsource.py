@@ -139,9 +139,7 @@ def test_duplicate_key_names_both_lines(write: Write) -> None:
         company: Beta
         """
     )
-    assert problems(path) == [
-        "model.yaml:3:1: company: duplicate key 'company' (first defined on line 1)"
-    ]
+    assert problems(path) == ["model.yaml:3:1: company: duplicate key 'company' (first defined on line 1)"]
 
 
 def test_all_load_problems_are_reported_together_in_line_order(write: Write) -> None:
@@ -226,9 +224,7 @@ def test_missing_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert problems(Path("nope.yaml")) == ["nope.yaml: file not found"]
 
 
-def test_invalid_utf8_names_file_and_position(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_invalid_utf8_names_file_and_position(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "model.yaml").write_bytes(b"company: Acme\nwacc: \xff\n")
     assert problems(Path("model.yaml")) == [
@@ -236,16 +232,12 @@ def test_invalid_utf8_names_file_and_position(
     ]
 
 
-def test_file_outside_cwd_is_shown_as_given(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_file_outside_cwd_is_shown_as_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "elsewhere").mkdir()
     monkeypatch.chdir(tmp_path / "elsewhere")
     path = tmp_path / "model.yaml"
     path.write_text("wacc: .inf\n", encoding="utf-8")
-    assert problems(path) == [
-        f"{path}:1:7: wacc: NaN/infinity is not a number we can model (got .inf)"
-    ]
+    assert problems(path) == [f"{path}:1:7: wacc: NaN/infinity is not a number we can model (got .inf)"]
 
 
 # --------------------------------------------------------------------------- validate
@@ -280,10 +272,7 @@ def test_unknown_key_suggests_close_field_and_missing_points_at_parent(write: Wr
     )
     assert problems(path) == [
         "model.yaml:1:1: terminal_growth: required field is missing",
-        (
-            "model.yaml:3:1: terminal_growht: unknown key 'terminal_growht'; "
-            "did you mean 'terminal_growth'?"
-        ),
+        ("model.yaml:3:1: terminal_growht: unknown key 'terminal_growht'; did you mean 'terminal_growth'?"),
     ]
 
 
@@ -343,10 +332,7 @@ def test_percentage_string_gets_a_decimal_hint(write: Write) -> None:
     )
     assert problems(path) == [
         "model.yaml:2:7: wacc: expected a number, got the string '12%'; write 0.12 for 12%",
-        (
-            "model.yaml:3:18: terminal_growth: expected a number, got the string '2.5%'; "
-            "write 0.025 for 2.5%"
-        ),
+        ("model.yaml:3:18: terminal_growth: expected a number, got the string '2.5%'; write 0.025 for 2.5%"),
     ]
 
 
@@ -358,9 +344,7 @@ def test_boolean_where_a_number_belongs(write: Write) -> None:
         terminal_growth: true
         """
     )
-    assert problems(path) == [
-        "model.yaml:3:18: terminal_growth: expected a number, got a boolean (true)"
-    ]
+    assert problems(path) == ["model.yaml:3:18: terminal_growth: expected a number, got a boolean (true)"]
 
 
 def test_wrong_types_in_a_nested_list_item(write: Write) -> None:
@@ -447,9 +431,7 @@ def test_union_member_errors_are_merged_into_one_line(write: Write) -> None:
         value: [1, 2]
         """
     )
-    assert problems(path, Override) == [
-        "model.yaml:1:8: value: expected a number or a string, got a list"
-    ]
+    assert problems(path, Override) == ["model.yaml:1:8: value: expected a number or a string, got a list"]
 
 
 def test_top_level_list_instead_of_mapping(write: Write) -> None:

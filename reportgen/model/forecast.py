@@ -32,8 +32,22 @@ REQUIRED_LINES = (
     "ebita_rest",
     "diluted_shares",
 )
-REVENUE_PARTS = ("rev_ecommerce", "rev_aidc", "rev_cloud", "rev_others", "rev_unallocated", "rev_eliminations")
-OPEX = ("product_development", "sales_marketing", "general_admin", "amortization", "impairment", "other_operating")
+REVENUE_PARTS = (
+    "rev_ecommerce",
+    "rev_aidc",
+    "rev_cloud",
+    "rev_others",
+    "rev_unallocated",
+    "rev_eliminations",
+)
+OPEX = (
+    "product_development",
+    "sales_marketing",
+    "general_admin",
+    "amortization",
+    "impairment",
+    "other_operating",
+)
 EBITA_PARTS = ("ebita_ecommerce", "ebita_cloud", "ebita_others", "ebita_rest")
 
 
@@ -80,7 +94,9 @@ class Forecast:
     def capex_ratio(self) -> Line:
         """Capex as a share of cloud revenue, year by year."""
         total = self.cloud.loc["total"]
-        return Line("capex_ratio", "Capex / cloud revenue", self.capex.series / total.reindex(self.capex.series.index))
+        return Line(
+            "capex_ratio", "Capex / cloud revenue", self.capex.series / total.reindex(self.capex.series.index)
+        )
 
     @property
     def capex_cumulative(self) -> float:

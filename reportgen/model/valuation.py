@@ -75,8 +75,20 @@ def build_valuation(v: ValuationFile, fc: Forecast, company: CompanyFile, house:
     for part in v.parts:
         metric = float(fc.financials.loc[part.metric, v.year])
         if math.isnan(metric):
-            raise ModelError(f"valuation: {part.name} needs {part.metric} for {v.year}, which the model lacks")
-        parts.append((part.key, part.name, part.method, fc.labels.get(part.metric, part.metric), metric, part.multiple, metric * part.multiple))
+            raise ModelError(
+                f"valuation: {part.name} needs {part.metric} for {v.year}, which the model lacks"
+            )
+        parts.append(
+            (
+                part.key,
+                part.name,
+                part.method,
+                fc.labels.get(part.metric, part.metric),
+                metric,
+                part.multiple,
+                metric * part.multiple,
+            )
+        )
     net_cash_value = v.net_cash.amount * (1.0 - v.net_cash.discount)
     equity = sum(p[6] for p in parts) + net_cash_value
     shares = float(fc.financials.loc[v.shares_line, v.year])

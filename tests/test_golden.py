@@ -1,0 +1,52 @@
+"""Golden files for the default note: the whole HTML, and every chart's Vega-Lite spec.
+
+A change to the note must show up here as a reviewed diff. Regenerate deliberately with
+``make golden`` (pytest --regen-golden); on failure the actual output is written to
+tests/golden/_actual/ for inspection.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from reportgen.build import render_html
+from reportgen.charts import build_chart_specs
+from tests.conftest import DEFAULT_NOTE, Model
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def _normalise(text: str) -> str:
+    """Ignore whitespace differences only (indentation, blank lines)."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _compare(request: pytest.FixtureRequest, name: str, actual: str) -> None:
+    expected_path = GOLDEN / DEFAULT_NOTE.name / name
+    if request.config.getoption("--regen-golden"):
+        expected_path.parent.mkdir(parents=True, exist_ok=True)
+        expected_path.write_text(actual, encoding="utf-8")
+        return
+    assert expected_path.is_file(), f"no golden file {expected_path}; run `make golden`"
+    if _normalise(expected_path.read_text(encoding="utf-8")) != _normalise(actual):
+        out = GOLDEN / "_actual" / DEFAULT_NOTE.name / name
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(actual, encoding="utf-8")
+        pytest.fail(
+            f"{name} differs from the golden file; actual written to {out}; diff the two, "
+            "then `make golden` if the change is intended"
+        )
+
+
+def test_note_html_matches_golden(request: pytest.FixtureRequest) -> None:
+    html, _ = render_html(DEFAULT_NOTE)
+    _compare(request, "note.html", html)
+
+
+def test_chart_specs_match_golden(request: pytest.FixtureRequest, model: Model) -> None:
+    specs = build_chart_specs(model.forecast, model.market, model.valuation, model.a.house)
+    _compare(request, "charts.json", json.dumps(specs, indent=1, sort_keys=True) + "\n")

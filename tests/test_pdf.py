@@ -1,0 +1,49 @@
+"""WeasyPrint is confined to the note's folder and any warning fails the build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reportgen.errors import PdfError
+from reportgen.pdf import render_pdf
+
+PAGE = '<!DOCTYPE html><html><head><meta charset="utf-8"><title>t</title></head><body>{}</body></html>'
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+
+
+def test_renders_local_assets(tmp_path: Path) -> None:
+    (tmp_path / "a.svg").write_text(SVG)
+    pdf = render_pdf(PAGE.format('<img src="a.svg" alt="x">'), tmp_path, allowed=[tmp_path])
+    assert pdf.startswith(b"%PDF-")
+
+
+def test_missing_image_fails_instead_of_leaving_a_hole(tmp_path: Path) -> None:
+    with pytest.raises(PdfError, match="missing"):
+        render_pdf(PAGE.format('<img src="charts/none.svg" alt="x">'), tmp_path, allowed=[tmp_path])
+
+
+def test_network_urls_are_blocked(tmp_path: Path) -> None:
+    with pytest.raises(PdfError, match="blocked"):
+        render_pdf(PAGE.format('<img src="http://127.0.0.1:9/x.png" alt="x">'), tmp_path, allowed=[tmp_path])
+
+
+def test_files_outside_the_allowed_folders_are_blocked(tmp_path: Path) -> None:
+    inside, outside = tmp_path / "in", tmp_path / "out"
+    inside.mkdir()
+    outside.mkdir()
+    (outside / "secret.svg").write_text(SVG)
+    with pytest.raises(PdfError, match="blocked"):
+        render_pdf(PAGE.format('<img src="../out/secret.svg" alt="x">'), inside, allowed=[inside])
+
+
+def test_bad_css_is_an_error_not_a_warning(tmp_path: Path) -> None:
+    html = PAGE.format("<p>x</p>").replace("</head>", "<style>p { colr: red; }</style></head>")
+    with pytest.raises(PdfError, match="colr"):
+        render_pdf(html, tmp_path, allowed=[tmp_path])
+
+
+def test_unknown_option_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(PdfError, match="unknown PDF option"):
+        render_pdf(PAGE.format("x"), tmp_path, allowed=[tmp_path], zoom_level=2)

@@ -1,0 +1,71 @@
+"""Templates and the analyst's prose: strict, escaped, sandboxed, numbered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reportgen.build import render_html
+from reportgen.errors import RenderError
+from tests.conftest import edit
+
+
+def prose_error(note: Path, old: str, new: str) -> str:
+    edit(note / "narrative.yaml", old, new)
+    with pytest.raises(RenderError) as info:
+        render_html(note)
+    return info.value.message
+
+
+HEADLINE = "  {{ 2031 | fy }}; Buy, target {{ val.targets.ads | target }} per ADS."
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("{{ cloud.total.__class__ }}", "unsafe"),
+        ("{{ cloud.total.series.to_csv('/tmp/x') }}", "unsafe"),
+        ("{{ lipsum }}", "undefined"),
+        ("{{ cloud.maas[2024] | rmb_bn }}", "no value"),
+        ("{{ fin.rev_ecommerce[2025] | pct }}", "no value"),
+        ("{{ val.targets.ads.listing.model_dump_json() }}", "unsafe"),
+        ("{{ cloud.total.yoy.clear() }}", "unsafe"),
+    ],
+)
+def test_prose_reaches_only_model_values(note_copy: Path, expression: str, message: str) -> None:
+    error = prose_error(note_copy, HEADLINE, f"  {expression}")
+    assert "narrative.yaml: headline" in error
+    assert message.lower() in error.lower()
+
+
+def test_prose_is_escaped(note_copy: Path) -> None:
+    edit(note_copy / "narrative.yaml", HEADLINE, "  <script>alert(1)</script> & co")
+    html, _ = render_html(note_copy)
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html
+
+
+def test_syntax_error_in_prose_names_the_field(note_copy: Path) -> None:
+    error = prose_error(note_copy, HEADLINE, "  {{ cloud.maas[2031] | rmb_bn }")
+    assert "narrative.yaml: headline" in error
+
+
+def test_figures_are_numbered_in_order_and_cross_references_resolve(note_copy: Path) -> None:
+    html, _ = render_html(note_copy)
+    numbers = [int(n) for n in __import__("re").findall(r'<span class="fig-no">Figure (\d+)\.</span>', html)]
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert len(numbers) >= 12
+    # Every cross-reference points at an id that exists, with that exhibit's number.
+    import re
+
+    for key, number in re.findall(r'<a class="xref" href="#fig-([\w-]+)">Figure (\d+)</a>', html):
+        caption = re.search(rf'id="fig-{key}">\s*<figcaption><span class="fig-no">Figure (\d+)\.', html)
+        assert caption is not None, key
+        assert caption.group(1) == number
+
+
+def test_table_cells_mark_estimates_and_negatives(note_copy: Path) -> None:
+    html, _ = render_html(note_copy)
+    assert "<td>(88,416)</td>" in html  # FY26E inter-segment eliminations, in parentheses
+    assert "FY26E" in html and "FY31E" in html
