@@ -12,7 +12,7 @@ OUT    ?= build
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
                 libfontconfig1 fonts-dejavu-core poppler-utils qpdf
 
-.PHONY: report test test-fast golden lint format bench check clean distclean system venv
+.PHONY: report test test-fast golden refresh-visuals lint format bench check clean distclean system venv
 
 report: venv ## Build every note in assumptions/ into build/
 	$(BIN)/reportgen build assumptions --out $(OUT)
@@ -25,6 +25,9 @@ test-fast: venv ## Skip the tests that compile whole PDFs
 
 golden: venv ## Regenerate the golden HTML after a deliberate change (review the diff!)
 	$(BIN)/python -m pytest tests/test_golden.py --regen-golden
+
+refresh-visuals: venv ## Regenerate the reference page images after a deliberate layout change
+	$(BIN)/python -m pytest tests/test_visual.py --refresh-visuals
 
 check: venv ## Validate the assumption files only
 	$(BIN)/reportgen check assumptions

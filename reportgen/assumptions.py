@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from reportgen.errors import AssumptionsError
+from reportgen.prices import PRICES_FILE, PriceHistory, load_prices
 from reportgen.schema import (
     CompanyFile,
     ForecastFile,
@@ -48,6 +49,8 @@ class Assumptions:
     scenarios: ScenariosFile
     valuation: ValuationFile
     narrative: NarrativeFile
+    prices: PriceHistory | None = None
+    logo: Path | None = None
 
 
 def find_notes(root: Path) -> list[Path]:
@@ -75,13 +78,19 @@ def load_assumptions(folder: Path, house_file: Path | None = None) -> Assumption
             problems.extend(exc.problems)
             return None
 
-    house = load(house_file, House, [_check_house])
+    house = load(house_file, House, [_check_house, _logo_checker(house_file.parent)])
     company = load(folder / "company.yaml", CompanyFile, [_check_company])
     forecast = load(folder / "forecast.yaml", ForecastFile, [_check_forecast])
     scenarios = load(folder / "scenarios.yaml", ScenariosFile, [_check_scenarios])
     valuation_checks = [_valuation_checker(forecast)] if forecast else []
     valuation = load(folder / "valuation.yaml", ValuationFile, valuation_checks)
     narrative = load(folder / "narrative.yaml", NarrativeFile)
+    prices = None
+    if company is not None and (folder / PRICES_FILE).is_file():
+        try:
+            prices = load_prices(folder / PRICES_FILE, company)
+        except AssumptionsError as exc:
+            problems.extend(exc.problems)
     if problems:
         raise AssumptionsError(problems)
     assert house and company and forecast and scenarios and valuation and narrative
@@ -94,6 +103,8 @@ def load_assumptions(folder: Path, house_file: Path | None = None) -> Assumption
         scenarios=scenarios,
         valuation=valuation,
         narrative=narrative,
+        prices=prices,
+        logo=house_file.parent / house.logo if house.logo else None,
     )
 
 
@@ -123,6 +134,22 @@ def _check_house(house: BaseModel) -> Iterator[tuple[Loc, str]]:
     for name in ("primary", "accent", "muted", "rule", "series1"):
         if name not in house.colours:
             yield ("colours",), f"colour '{name}' is required"
+
+
+def _logo_checker(folder: Path) -> Any:
+    def check(house: BaseModel) -> Iterator[tuple[Loc, str]]:
+        assert isinstance(house, House)
+        if house.logo is None:
+            return
+        path = folder / house.logo
+        if Path(house.logo).is_absolute() or ".." in Path(house.logo).parts:
+            yield ("logo",), "give the logo as a file name beside house.yaml"
+        elif path.suffix.lower() not in {".svg", ".png"}:
+            yield ("logo",), f"expected an .svg or .png file, got {house.logo!r}"
+        elif not path.is_file():
+            yield ("logo",), f"no file {house.logo!r} beside house.yaml"
+
+    return check
 
 
 def _check_company(company: BaseModel) -> Iterator[tuple[Loc, str]]:

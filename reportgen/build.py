@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.assumptions import load_assumptions
-from reportgen.charts import build_charts
+from reportgen.charts import build_charts, register_fonts
 from reportgen.context import build_context
+from reportgen.coverage import build_coverage
 from reportgen.model.forecast import build_forecast
 from reportgen.model.market import build_market
 from reportgen.model.valuation import build_valuation
@@ -25,6 +26,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT_ROOT / "templates"
 
 Progress = Callable[[str], None]
+#: Tagged PDF for accessibility (structure tree, alt texts, language, XMP identification).
+PDF_VARIANT = "pdf/ua-1"
 
 
 @dataclass(frozen=True)
@@ -37,10 +40,17 @@ class BuiltNote:
     pdf: Path
 
 
-def render_html(
-    note_folder: Path, templates: Path = TEMPLATES, progress: Progress | None = None
-) -> tuple[str, dict[str, str]]:
-    """Assumptions -> model -> charts -> HTML. Returns the HTML and the chart SVGs by key."""
+@dataclass(frozen=True)
+class Rendered:
+    """Everything a note's folder will hold, still in memory: HTML, chart SVGs, the logo."""
+
+    html: str
+    svgs: dict[str, str]
+    logo: Path | None
+
+
+def render_html(note_folder: Path, templates: Path = TEMPLATES, progress: Progress | None = None) -> Rendered:
+    """Assumptions -> model -> charts -> HTML, with nothing written to disk."""
     step = progress or (lambda _msg: None)
     step("loading assumptions")
     a = load_assumptions(note_folder)
@@ -49,11 +59,17 @@ def render_html(
     market = build_market(a.scenarios)
     valuation = build_valuation(a.valuation, forecast, a.company, a.house)
     step("drawing charts")
-    charts = build_charts(forecast, market, valuation, a.house)
+    register_fonts(templates / "assets" / "fonts")
+    charts = build_charts(
+        forecast, market, valuation, a.house, symbol=a.company.company.reporting_symbol, prices=a.prices
+    )
+    step("rating the house's coverage")
+    lead = a.company.listings[0].key
+    coverage = build_coverage(note_folder.parent, a.house, {note_folder.name: valuation.targets[lead].rating})
     step("rendering HTML")
-    ctx = build_context(a, forecast, market, valuation, charts)
+    ctx = build_context(a, forecast, market, valuation, charts, coverage)
     html = render_note(ctx, [templates])
-    return html, {c.key: c.svg for c in charts.items}
+    return Rendered(html, {c.key: c.svg for c in charts.items}, a.logo)
 
 
 def build_note(
@@ -62,14 +78,14 @@ def build_note(
     """Build one note into ``out_dir/<slug>/``; the previous output survives any failure."""
     slug = note_folder.name
     step = progress or (lambda _msg: None)
-    html, svgs = render_html(note_folder, templates, step)
+    rendered = render_html(note_folder, templates, step)
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{slug}.staging-", dir=out_dir))
     try:
-        _write_assets(staging, templates, svgs)
-        (staging / f"{slug}.html").write_text(html, encoding="utf-8")
+        write_assets(staging, templates, rendered)
+        (staging / f"{slug}.html").write_text(rendered.html, encoding="utf-8")
         step("compiling PDF")
-        pdf = render_pdf(html, staging, allowed=[staging])
+        pdf = render_pdf(rendered.html, staging, allowed=[staging], pdf_variant=PDF_VARIANT)
         (staging / f"{slug}.pdf").write_bytes(pdf)
         final = out_dir / slug
         _swap_into_place(staging, final)
@@ -78,13 +94,17 @@ def build_note(
     return BuiltNote(slug, final, final / f"{slug}.html", final / f"{slug}.pdf")
 
 
-def _write_assets(folder: Path, templates: Path, svgs: dict[str, str]) -> None:
-    """Copy stylesheet and fonts beside the HTML so it reads on its own, and write the charts."""
+def write_assets(folder: Path, templates: Path, rendered: Rendered) -> None:
+    """Copy stylesheet, fonts and logo beside the HTML so it reads on its own; write the charts."""
     shutil.copytree(templates / "assets", folder / "assets")
     charts = folder / "assets" / "charts"
     charts.mkdir(parents=True, exist_ok=True)
-    for key, svg in sorted(svgs.items()):
+    for key, svg in sorted(rendered.svgs.items()):
         (charts / f"{key}.svg").write_text(svg, encoding="utf-8")
+    if rendered.logo is not None:
+        house = folder / "assets" / "house"
+        house.mkdir()
+        shutil.copyfile(rendered.logo, house / f"logo{rendered.logo.suffix.lower()}")
 
 
 def _swap_into_place(staging: Path, final: Path) -> None:

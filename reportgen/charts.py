@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import altair as alt
@@ -18,6 +19,7 @@ from reportgen.model.line import Line
 from reportgen.model.market import Market
 from reportgen.model.ratios import NotMeaningful, Ratio
 from reportgen.model.valuation import Valuation
+from reportgen.prices import PriceHistory
 from reportgen.schema import House
 from reportgen.theme import chart_config, colour, palette
 
@@ -114,12 +116,68 @@ def render_svg(spec: Mapping[str, Any]) -> str:
     return svg
 
 
+_FONT_DIRS: set[str] = set()
+
+
+def register_fonts(folder: Path) -> None:
+    """Measure and draw chart text with the fonts the note ships, on every machine alike."""
+    key = str(folder.resolve())
+    if key not in _FONT_DIRS:
+        vl_convert.register_font_directory(key)
+        _FONT_DIRS.add(key)
+
+
 def build_charts(
-    forecast: Forecast, market: Market, valuation: Valuation, house: House, *, symbol: str = "Rmb"
+    forecast: Forecast,
+    market: Market,
+    valuation: Valuation,
+    house: House,
+    *,
+    symbol: str = "Rmb",
+    prices: PriceHistory | None = None,
 ) -> Charts:
     """Specs, alt texts and SVGs for every chart, in the order the note shows them."""
     drafts = _drafts(forecast, market, valuation, house, symbol)
+    if prices is not None:
+        drafts.append(_price(prices, valuation, house))
     return Charts(tuple(Chart(d.key, d.title, d.alt, d.spec, render_svg(d.spec)) for d in drafts))
+
+
+def _price(prices: PriceHistory, valuation: Valuation, house: House) -> _Draft:
+    """The lead listing's closing price over the history, with its target as a dashed rule."""
+    target = next(iter(valuation.targets.values()))
+    lst = target.listing
+    series = prices.closes[lst.key]
+    rows = [{"date": d.date().isoformat(), "close": round(float(v), 4)} for d, v in series.items()]
+    line = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_line(strokeWidth=1.4, color=colour(house, "series1", "#000000"))
+        .encode(
+            x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %y", tickCount=6, grid=False)),
+            y=alt.Y("close:Q", title=f"{lst.symbol} per {lst.security}", scale=alt.Scale(zero=False)),
+        )
+    )
+    tp = (
+        alt.Chart(
+            alt.Data(
+                values=[{"tp": target.fair_value, "label": f"Target {lst.symbol}{target.fair_value:,.0f}"}]
+            )
+        )
+        .mark_rule(strokeDash=[4, 3], color=colour(house, "accent", "#000000"))
+        .encode(y="tp:Q")
+    )
+    tp_label = tp.mark_text(align="left", dx=4, dy=-6, color=colour(house, "accent", "#000000")).encode(
+        x=alt.value(0), text="label:N"
+    )
+    spec = _spec(alt.layer(line, tp, tp_label), 300, 125)
+    first, last = series.index[0].date(), series.index[-1].date()
+    alt_text = (
+        f"Line of {lst.ticker} closing prices from {first:%-d %b %Y} to {last:%-d %b %Y}, between "
+        f"{lst.symbol}{series.min():,.2f} and {lst.symbol}{series.max():,.2f}, ending at "
+        f"{lst.symbol}{series.iloc[-1]:,.2f}; a dashed line marks the target of "
+        f"{lst.symbol}{target.fair_value:,.0f}."
+    )
+    return _draft("price", f"{lst.ticker} share price ({lst.symbol}) and target", alt_text, spec, house)
 
 
 # --------------------------------------------------------------------------- labels and numbers

@@ -9,9 +9,11 @@ from typing import Any
 
 from reportgen.assumptions import Assumptions
 from reportgen.charts import Charts
+from reportgen.coverage import Coverage
 from reportgen.model.forecast import Forecast
 from reportgen.model.line import Line
 from reportgen.model.market import Market
+from reportgen.model.performance import TradingStats, build_trading_stats
 from reportgen.model.valuation import Target, Valuation
 from reportgen.tables import (
     Table,
@@ -56,6 +58,13 @@ class NoteContext:
     tables: MappingProxyType[str, Table]
     prose_values: MappingProxyType[str, Any]
     generated: dt.date
+    coverage: Coverage
+    trading: MappingProxyType[str, TradingStats]
+
+    @property
+    def logo_src(self) -> str | None:
+        """Where build.py puts the house logo, relative to the HTML."""
+        return f"assets/house/logo{self.a.logo.suffix.lower()}" if self.a.logo else None
 
     @property
     def targets(self) -> tuple[Target, ...]:
@@ -108,7 +117,7 @@ class _CapexView(Namespace):
 
 
 def build_context(
-    a: Assumptions, fc: Forecast, market: Market, val: Valuation, charts: Charts
+    a: Assumptions, fc: Forecast, market: Market, val: Valuation, charts: Charts, coverage: Coverage
 ) -> NoteContext:
     """Assemble tables and prose values; the note date is the publication date (deterministic)."""
     src = f"Source: company reports, {a.house.short_name} estimates"
@@ -134,4 +143,8 @@ def build_context(
         tables=MappingProxyType(tables),
         prose_values=MappingProxyType(build_prose_values(a, fc, market, val)),
         generated=a.company.note.date,
+        coverage=coverage,
+        trading=MappingProxyType(
+            build_trading_stats(a.prices, a.company.note.price_date) if a.prices is not None else {}
+        ),
     )

@@ -49,6 +49,7 @@ class House(Strict):
     name: str = Field(description="House name shown on the cover and in the running header.")
     short_name: str
     division: str = Field(description="Line under the house name, e.g. 'Equity Research'.")
+    logo: str | None = Field(default=None, description="SVG or PNG beside house.yaml, shown on the cover.")
     colours: dict[str, str] = Field(description="Palette: primary, accent, and chart series.")
     rating_scheme: list[RatingBand] = Field(
         min_length=2, description="Ratings from the highest threshold down; the last has none."
@@ -104,6 +105,7 @@ class Company(Strict):
     reporting_currency: str = Field(description="ISO code of the financial statements (CNY).")
     reporting_symbol: str = Field(description="Prefix for money, e.g. 'Rmb'.")
     fiscal_year_end: str = Field(description="Month the fiscal year ends, e.g. 'March'.")
+    free_float: float | None = Field(default=None, ge=0, le=1, description="Free float, 0.85 = 85%.")
 
 
 class CompanyFile(Strict):
@@ -248,6 +250,7 @@ class Section(Strict):
     key: str
     title: str
     paragraphs: list[str]
+    key_points: list[str] = Field(default_factory=list, description="Side-column callouts.")
 
 
 class Risk(Strict):

@@ -85,7 +85,7 @@ def build_cloud_table(fc: Forecast, source: str) -> Table:
             Row(
                 label,
                 (*(line[y] for y in years), line.cagr(start, end)),
-                decimals=1 if depth else 0,
+                decimals=1,
                 style=("total",) if line.key == "total" else (("subtotal",) if depth == 0 else indent),
             ),
             Row("yoy growth", (*_ratios(dict(line.yoy), years), ""), "pct", style=("pct", *indent)),

@@ -10,19 +10,30 @@ from pathlib import Path
 import pytest
 
 from reportgen.assumptions import Assumptions, load_assumptions
+from reportgen.build import BuiltNote, build_note
 from reportgen.model.forecast import Forecast, build_forecast
 from reportgen.model.market import Market, build_market
 from reportgen.model.valuation import Valuation, build_valuation
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_NOTE = ROOT / "assumptions" / "alibaba-cloud"
-HOUSE = ROOT / "assumptions" / "house.yaml"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--regen-golden", action="store_true", help="rewrite tests/golden from the current output"
     )
+    parser.addoption(
+        "--refresh-visuals",
+        action="store_true",
+        help="rewrite tests/visual reference pages from the current PDF",
+    )
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> BuiltNote:
+    """The default note, built once for all end-to-end tests."""
+    return build_note(DEFAULT_NOTE, tmp_path_factory.mktemp("build"))
 
 
 @dataclass(frozen=True)
@@ -51,11 +62,8 @@ def model() -> Model:
 def note_copy(tmp_path: Path) -> Path:
     """A writable copy of the default note (and the house file beside it)."""
     root = tmp_path / "assumptions"
-    root.mkdir()
-    shutil.copy(HOUSE, root / "house.yaml")
-    dest = root / DEFAULT_NOTE.name
-    shutil.copytree(DEFAULT_NOTE, dest)
-    return dest
+    shutil.copytree(DEFAULT_NOTE.parent, root)
+    return root / DEFAULT_NOTE.name
 
 
 def edit(path: Path, old: str, new: str) -> None:

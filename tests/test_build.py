@@ -21,11 +21,6 @@ from tests.conftest import DEFAULT_NOTE, edit
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> BuiltNote:
-    return build_note(DEFAULT_NOTE, tmp_path_factory.mktemp("build"))
-
-
 def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
 
@@ -129,9 +124,11 @@ def test_interrupted_build_keeps_previous_output(
 
 def test_one_assumption_moves_prose_tables_charts_and_target(note_copy: Path) -> None:
     """Raise FY27E MaaS growth from 859% to 1,259%: everything downstream must move together."""
-    base_html, base_svgs = render_html(note_copy)
+    base = render_html(note_copy)
+    base_html, base_svgs = base.html, base.svgs
     edit(note_copy / "forecast.yaml", "growth: {2027: 8.59,", "growth: {2027: 12.59,")
-    html, svgs = render_html(note_copy)
+    changed = render_html(note_copy)
+    html, svgs = changed.html, changed.svgs
 
     # By hand from forecast.yaml: MaaS FY31E = 1.0433 x 13.59 x 5.38 x 2.46 x 1.96 x 1.69
     maas31 = 1.0433 * 13.59 * 5.38 * 2.46 * 1.96 * 1.69

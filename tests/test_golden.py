@@ -43,7 +43,7 @@ def _compare(request: pytest.FixtureRequest, name: str, actual: str) -> None:
 
 
 def test_note_html_matches_golden(request: pytest.FixtureRequest) -> None:
-    html, _ = render_html(DEFAULT_NOTE)
+    html = render_html(DEFAULT_NOTE).html
     _compare(request, "note.html", html)
 
 

@@ -41,7 +41,7 @@ def test_prose_reaches_only_model_values(note_copy: Path, expression: str, messa
 
 def test_prose_is_escaped(note_copy: Path) -> None:
     edit(note_copy / "narrative.yaml", HEADLINE, "  <script>alert(1)</script> & co")
-    html, _ = render_html(note_copy)
+    html = render_html(note_copy).html
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html
 
@@ -52,7 +52,7 @@ def test_syntax_error_in_prose_names_the_field(note_copy: Path) -> None:
 
 
 def test_figures_are_numbered_in_order_and_cross_references_resolve(note_copy: Path) -> None:
-    html, _ = render_html(note_copy)
+    html = render_html(note_copy).html
     numbers = [int(n) for n in __import__("re").findall(r'<span class="fig-no">Figure (\d+)\.</span>', html)]
     assert numbers == list(range(1, len(numbers) + 1))
     assert len(numbers) >= 12
@@ -66,6 +66,6 @@ def test_figures_are_numbered_in_order_and_cross_references_resolve(note_copy: P
 
 
 def test_table_cells_mark_estimates_and_negatives(note_copy: Path) -> None:
-    html, _ = render_html(note_copy)
+    html = render_html(note_copy).html
     assert "<td>(88,416)</td>" in html  # FY26E inter-segment eliminations, in parentheses
     assert "FY26E" in html and "FY31E" in html
