@@ -18,6 +18,9 @@ from reportgen.model.valuation import Valuation
 from reportgen.schema import CompanyFile
 
 Kind = Literal["num", "pct", "multiple", "text"]
+TRILLION_PER_QUINTILLION = 1e6
+#: What each valuation method multiplies, as printed in the SOTP table.
+METHOD_BASIS = {"P/E": "net profit", "P/S": "revenue", "EV/EBITA": "EBITA"}
 Cell = float | NotMeaningful | str
 
 
@@ -176,15 +179,16 @@ def build_market_table(market: Market, first_estimate: int) -> Table:
     rows: list[Row] = []
     for case in market.cases.values():
         rows.append(Row(case.name, tuple("" for _ in cols), "text", style=("head",)))
-        for line, label, decimals in (
-            (case.consumption, "Token consumption (quintillion)", 4),
-            (case.price, "Price per 1M tokens (Rmb)", 3),
-            (case.size, "Market size (Rmb bn)", 1),
+        # Consumption is modelled in quintillion tokens; printed in trillion, as the industry quotes it.
+        for line, label, decimals, scale in (
+            (case.consumption, "Token consumption (trillion)", 0, TRILLION_PER_QUINTILLION),
+            (case.price, "Price per 1M tokens (Rmb)", 3, 1.0),
+            (case.size, "Market size (Rmb bn)", 1, 1.0),
         ):
             rows.append(
                 Row(
                     label,
-                    (*(line[y] for y in years), line.cagr(start, end)),
+                    (*(line[y] * scale for y in years), line.cagr(start, end)),
                     decimals=decimals,
                     style=("subtotal",) if "size" in line.key else ("indent1",),
                 )
@@ -273,7 +277,11 @@ def build_revisions_table(fc: Forecast, source: str) -> Table:
     cols: list[Column] = []
     for y in years:
         fy = fmt_fy(y, fc.last_actual)
-        cols += [Column("Old", group=fy), Column("New", group=fy), Column("Change", group=fy)]
+        cols += [
+            Column("Old", group=fy),
+            Column("New", group=fy),
+            Column("Change", group=fy, kind="pct", decimals=1),
+        ]
     rows: list[Row] = []
     for key in fc.previous.index:
         cells: list[Cell] = []
@@ -324,7 +332,14 @@ def build_sotp_table(val: Valuation, company: CompanyFile, last_actual: int) -> 
         rows.append(
             Row(
                 f"{p.name}",
-                (f"{p.method} on {p.metric_label}", p.metric, p.multiple, p.value, p.per_share, p.share),
+                (
+                    f"{p.method} on {METHOD_BASIS[p.method]}",
+                    p.metric,
+                    p.multiple,
+                    p.value,
+                    p.per_share,
+                    p.share,
+                ),
                 "text",
             )
         )

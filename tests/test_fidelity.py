@@ -171,3 +171,18 @@ def test_targets_and_rating(model: Model) -> None:
     cloud = next(p for p in v.parts if p.key == "cloud")
     assert cloud.metric == pytest.approx(227110, abs=1000)
     assert not isinstance(v.targets["ads"].etr, NotMeaningful)
+
+
+# Figure 57: FY28E revisions, new vs old (FY26E-27E unchanged at the printed precision).
+FIGURE_57_FY28_CHANGE = {"rev_cloud": 0.008, "revenue": 0.002, "adj_ebita": 0.002, "adj_net_income": 0.002}
+
+
+@pytest.mark.parametrize("key", list(FIGURE_57_FY28_CHANGE))
+def test_figure_57_revisions(model: Model, key: str) -> None:
+    fc = model.forecast
+    old = float(fc.previous.loc[key, 2028])
+    assert fc.fin_line(key)[2028] / old - 1 == pytest.approx(FIGURE_57_FY28_CHANGE[key], abs=0.0005)
+    for year in (2026, 2027):
+        assert fc.fin_line(key)[year] / float(fc.previous.loc[key, year]) - 1 == pytest.approx(
+            0.0, abs=0.0005
+        )

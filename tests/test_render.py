@@ -68,4 +68,8 @@ def test_figures_are_numbered_in_order_and_cross_references_resolve(note_copy: P
 def test_table_cells_mark_estimates_and_negatives(note_copy: Path) -> None:
     html = render_html(note_copy).html
     assert "<td>(88,416)</td>" in html  # FY26E inter-segment eliminations, in parentheses
+    assert "<td>0.8%</td>" in html  # FY28E cloud revenue revision: 319,551 / 317,090 - 1
+    assert (
+        '<td class="actual">1,941</td>' in html
+    )  # 2025 token consumption, 0.001941 quintillion = 1,941 trillion
     assert "FY26E" in html and "FY31E" in html
