@@ -12,7 +12,7 @@ OUT    ?= build
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
                 libfontconfig1 fonts-dejavu-core poppler-utils qpdf
 
-.PHONY: report test test-fast golden refresh-visuals lint format bench check clean distclean system venv
+.PHONY: report test test-fast golden refresh-visuals lint typecheck format bench check clean distclean system venv
 
 report: venv ## Build every note in assumptions/ into build/
 	$(BIN)/reportgen build assumptions --out $(OUT)
@@ -35,6 +35,9 @@ check: venv ## Validate the assumption files only
 lint: venv
 	$(BIN)/ruff check reportgen tests
 	$(BIN)/ruff format --check reportgen tests
+
+typecheck: venv
+	$(BIN)/mypy
 
 format: venv
 	$(BIN)/ruff format reportgen tests

@@ -14,6 +14,7 @@ from reportgen.assumptions import load_assumptions
 from reportgen.charts import build_charts, register_fonts
 from reportgen.context import build_context
 from reportgen.coverage import build_coverage
+from reportgen.errors import ReportgenError
 from reportgen.model.forecast import build_forecast
 from reportgen.model.market import build_market
 from reportgen.model.valuation import build_valuation
@@ -49,9 +50,24 @@ class Rendered:
     logo: Path | None
 
 
+class _Stages:
+    """Reports each stage as it starts, so a failure can say where the build stopped."""
+
+    def __init__(self, slug: str, progress: Progress | None) -> None:
+        self.slug = slug
+        self.current = "starting"
+        self.progress = progress
+
+    def __call__(self, stage: str) -> None:
+        self.current = stage
+        log.info("%s: %s", self.slug, stage)
+        if self.progress is not None:
+            self.progress(stage)
+
+
 def render_html(note_folder: Path, templates: Path = TEMPLATES, progress: Progress | None = None) -> Rendered:
     """Assumptions -> model -> charts -> HTML, with nothing written to disk."""
-    step = progress or (lambda _msg: None)
+    step = progress if isinstance(progress, _Stages) else _Stages(note_folder.name, progress)
     step("loading assumptions")
     a = load_assumptions(note_folder)
     step("running the model")
@@ -77,20 +93,25 @@ def build_note(
 ) -> BuiltNote:
     """Build one note into ``out_dir/<slug>/``; the previous output survives any failure."""
     slug = note_folder.name
-    step = progress or (lambda _msg: None)
-    rendered = render_html(note_folder, templates, step)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{slug}.staging-", dir=out_dir))
+    step = _Stages(slug, progress)
     try:
-        write_assets(staging, templates, rendered)
-        (staging / f"{slug}.html").write_text(rendered.html, encoding="utf-8")
-        step("compiling PDF")
-        pdf = render_pdf(rendered.html, staging, allowed=[staging], pdf_variant=PDF_VARIANT)
-        (staging / f"{slug}.pdf").write_bytes(pdf)
-        final = out_dir / slug
-        _swap_into_place(staging, final)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        rendered = render_html(note_folder, templates, step)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{slug}.staging-", dir=out_dir))
+        try:
+            step("writing assets")
+            write_assets(staging, templates, rendered)
+            (staging / f"{slug}.html").write_text(rendered.html, encoding="utf-8")
+            step("compiling PDF")
+            pdf = render_pdf(rendered.html, staging, allowed=[staging], pdf_variant=PDF_VARIANT)
+            (staging / f"{slug}.pdf").write_bytes(pdf)
+            final = out_dir / slug
+            _swap_into_place(staging, final)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    except ReportgenError:
+        log.info("%s: build stopped while %s; previous output left as it was", slug, step.current)
+        raise
     return BuiltNote(slug, final, final / f"{slug}.html", final / f"{slug}.pdf")
 
 

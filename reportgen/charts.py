@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import altair as alt
+import pandas as pd
 import vl_convert
 
 from reportgen.errors import RenderError
@@ -148,7 +149,11 @@ def _price(prices: PriceHistory, valuation: Valuation, house: House) -> _Draft:
     target = next(iter(valuation.targets.values()))
     lst = target.listing
     series = prices.closes[lst.key]
-    rows = [{"date": d.date().isoformat(), "close": round(float(v), 4)} for d, v in series.items()]
+    index = pd.DatetimeIndex(series.index)
+    rows: list[Row] = [
+        {"date": day.date().isoformat(), "close": round(float(v), 4)}
+        for day, v in zip(index, series, strict=True)
+    ]
     line = (
         alt.Chart(alt.Data(values=rows))
         .mark_line(strokeWidth=1.4, color=colour(house, "series1", "#000000"))
@@ -274,18 +279,18 @@ def _cloud_revenue(
     total = forecast.cloud_line("total")
     leaves = [forecast.cloud_line(k) for k in _leaves(forecast)]
     names = [short_label(s.label) for s in leaves]
-    bars = [
+    bars: list[Row] = [
         {"year": fy(y), "segment": name, "order": i, "value": v}
         for y in years
         for i, (name, seg) in enumerate(zip(names, leaves, strict=True))
         if (v := _value(seg[y])) is not None
     ]
-    totals = [{"year": fy(y), "value": v} for y in years if (v := _value(total[y])) is not None]
+    totals: list[Row] = [{"year": fy(y), "value": v} for y in years if (v := _value(total[y])) is not None]
     growth_name = "Total growth yoy (RHS)"
     growth = _ratio_rows(total.yoy, years, fy, growth_name)
 
     x = _x_years([fy(y) for y in years])
-    y_scale, ticks = _left_scale(max(r["value"] for r in totals), bool(growth))
+    y_scale, ticks = _left_scale(max(float(r["value"]) for r in totals), bool(growth))
     segment_colour = alt.Scale(domain=names, range=_bar_colours(house, len(names)))
     stacked = (
         alt.Chart(alt.Data(values=bars))
@@ -380,7 +385,7 @@ def _market(market: Market, last_actual_fy: int, house: House, symbol: str) -> _
     first = _first_estimate(market, last_actual_fy)
     years = [y for y in market.years if y >= first]
     cy: Callable[[int], str] = partial(cy_label, last_actual=first - 1)
-    rows = [
+    rows: list[Row] = [
         {"year": cy(y), "case": c.name, "order": i, "value": v, "label": _compact(v)}
         for y in years
         for i, c in enumerate(cases)
@@ -388,7 +393,7 @@ def _market(market: Market, last_actual_fy: int, house: House, symbol: str) -> _
     ]
     names = [c.name for c in cases]
     x = _x_years([cy(y) for y in years])
-    top = max(r["value"] for r in rows) * HEADROOM
+    top = max(float(r["value"]) for r in rows) * HEADROOM
     colour_scale = alt.Scale(domain=names, range=palette(house)[: len(names)])
     base = alt.Chart().encode(
         x=x, xOffset=alt.XOffset("case:N", sort=names, scale=alt.Scale(paddingInner=0.08))
@@ -595,14 +600,14 @@ def _bars_and_line(
     size: tuple[int, int] = HALF,
 ) -> tuple[dict[str, Any], list[Row], list[Row]]:
     """Bars with value labels (half width unless ``size`` says), and a ratio line on the right."""
-    bars = [
+    bars: list[Row] = [
         {"year": fy(y), "series": bar_name, "value": v}
         for y in years
         if (v := _value(bars_line[y])) is not None
     ]
     line = _ratio_rows(ratios, years, fy, line_name)
     x = _x_years([fy(y) for y in years])
-    y_scale, ticks = _left_scale(max(r["value"] for r in bars), bool(line))
+    y_scale, ticks = _left_scale(max(float(r["value"]) for r in bars), bool(line))
     bar_colour = alt.Scale(domain=[bar_name], range=[colour(house, "series1", "#000000")])
     chart = (
         alt.Chart(alt.Data(values=bars))

@@ -51,6 +51,14 @@ OPEX = (
 EBITA_PARTS = ("ebita_ecommerce", "ebita_cloud", "ebita_others", "ebita_rest")
 
 
+def row(frame: pd.DataFrame, key: str) -> pd.Series:
+    """One row of a lines-by-years frame, as a Series (never a frame)."""
+    found = frame.loc[key]
+    if not isinstance(found, pd.Series):
+        raise KeyError(f"line {key!r} is not unique")
+    return found
+
+
 @dataclass(frozen=True)
 class SegmentRow:
     """Position of a segment in the cloud build: depth 0 is a top-level segment."""
@@ -80,20 +88,20 @@ class Forecast:
 
     def cloud_line(self, key: str) -> Line:
         """A cloud segment (or 'total') as a Line whose share is of total cloud revenue."""
-        total = Line("total", "Cloud revenue", self.cloud.loc["total"])
+        total = Line("total", "Cloud revenue", row(self.cloud, "total"))
         if key == "total":
             return total
         label = next(r.label for r in self.cloud_rows if r.key == key)
-        return Line(key, label, self.cloud.loc[key], total=total)
+        return Line(key, label, row(self.cloud, key), total=total)
 
     def fin_line(self, key: str) -> Line:
         """A group forecast line (Rmb mn)."""
-        return Line(key, self.labels.get(key, key), self.financials.loc[key])
+        return Line(key, self.labels.get(key, key), row(self.financials, key))
 
     @property
     def capex_ratio(self) -> Line:
         """Capex as a share of cloud revenue, year by year."""
-        total = self.cloud.loc["total"]
+        total = row(self.cloud, "total")
         return Line(
             "capex_ratio", "Capex / cloud revenue", self.capex.series / total.reindex(self.capex.series.index)
         )
@@ -107,7 +115,7 @@ class Forecast:
     def capex_ratio_all(self) -> float:
         """Cumulative capex over cumulative cloud revenue for the same years."""
         years = self.capex.series.index
-        return self.capex_cumulative / float(self.cloud.loc["total"].reindex(years).sum())
+        return self.capex_cumulative / float(row(self.cloud, "total").reindex(years).sum())
 
 
 def build_forecast(f: ForecastFile, shares_per_ads: float) -> Forecast:
@@ -126,7 +134,7 @@ def build_forecast(f: ForecastFile, shares_per_ads: float) -> Forecast:
     capex = pd.Series(f.capex, dtype=float).sort_index()
 
     fin_years = tuple(range(f.financials.first_year - 1, f.financials.last_year + 1))
-    fin = _build_financials(f, cloud.loc["total"], fin_years, shares_per_ads)
+    fin = _build_financials(f, row(cloud, "total"), fin_years, shares_per_ads)
     labels = {k: line.label for k, line in f.financials.lines.items()} | DERIVED_LABELS
     notes = {k: line.note for k, line in f.financials.lines.items() if line.note}
     previous = pd.DataFrame({k: pd.Series(v, dtype=float) for k, v in f.financials.previous.items()}).T

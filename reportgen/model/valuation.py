@@ -73,7 +73,7 @@ def build_valuation(v: ValuationFile, fc: Forecast, company: CompanyFile, house:
     """Value each part, add discounted net cash, divide by diluted shares, convert per listing."""
     parts: list[tuple[str, str, str, str, float, float, float]] = []
     for part in v.parts:
-        metric = float(fc.financials.loc[part.metric, v.year])
+        metric = fc.fin_line(part.metric)[v.year]
         if math.isnan(metric):
             raise ModelError(
                 f"valuation: {part.name} needs {part.metric} for {v.year}, which the model lacks"
@@ -91,7 +91,7 @@ def build_valuation(v: ValuationFile, fc: Forecast, company: CompanyFile, house:
         )
     net_cash_value = v.net_cash.amount * (1.0 - v.net_cash.discount)
     equity = sum(p[6] for p in parts) + net_cash_value
-    shares = float(fc.financials.loc[v.shares_line, v.year])
+    shares = fc.fin_line(v.shares_line)[v.year]
     if not shares > 0:
         raise ModelError(f"valuation: diluted shares for {v.year} must be positive, got {shares}")
     if equity <= 0:
