@@ -105,7 +105,11 @@ def test_malformed_yaml(note_copy: Path) -> None:
     edit(f, "price: {2024: 1.582, 2025: 1.582}", "price: {2024: 1.582, 2025: 1.582")
     code, out = check(note_copy)
     assert code == 2
-    assert "scenarios.yaml:" in out
+    opened = line_of(f, "price: {2024")
+    # The unclosed "{" opens at column 8; the parser notices on the next line ("scenarios:").
+    assert f"scenarios.yaml:{opened + 1}:" in out
+    assert f"line {opened}, column 8" in out
+    assert "invalid YAML" in out
 
 
 def test_year_off_the_timeline(note_copy: Path) -> None:
