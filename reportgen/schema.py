@@ -73,6 +73,9 @@ class Listing(Strict):
     shares_per_unit: float = Field(gt=0, description="Ordinary shares per listed unit (8 per ADS).")
     rounding: float = Field(gt=0, description="Target price is rounded to this step (1, 5, 0.1).")
     dividend_per_unit: float = Field(ge=0, description="Expected dividend per unit, next 12 months.")
+    previous_target: float | None = Field(
+        default=None, gt=0, description="Target price last published, to show the change on the cover."
+    )
 
 
 class Analyst(Strict):

@@ -143,6 +143,7 @@ def test_one_assumption_moves_prose_tables_charts_and_target(note_copy: Path) ->
     # the fair value rises by about Rmb1.42 per share, so the ADS target moves from US$205 up.
     assert "US$205" in base_html
     assert "target US$210" in html
+    assert "US$205 (+2.4%)" in html  # the cover shows the change from the last published target (210/205)
 
 
 def test_missing_template_is_a_clear_error(tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ def test_sum_of_the_parts() -> None:
     assert ads.etr == pytest.approx(0.22)
     assert ads.rating == "Buy"
     assert h.rating == "Hold"  # 60 / 58 - 1 = 3.4%
+    assert ads.target_change is None  # no previous target given
 
 
 def test_negative_return_is_sell() -> None:

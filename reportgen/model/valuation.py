@@ -38,6 +38,7 @@ class Target:
     etr: float
     rating: str
     market_cap_bn: float
+    target_change: float | None = None
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,10 @@ def build_valuation(v: ValuationFile, fc: Forecast, company: CompanyFile, house:
         dy = listing.dividend_per_unit / listing.price
         etr = upside + dy
         cap = listing.price / listing.shares_per_unit * shares / 1000.0
-        targets[listing.key] = Target(listing, tp, listing.price, upside, dy, etr, rate(etr, house), cap)
+        change = tp / listing.previous_target - 1.0 if listing.previous_target else None
+        targets[listing.key] = Target(
+            listing, tp, listing.price, upside, dy, etr, rate(etr, house), cap, change
+        )
     return Valuation(
         year=v.year,
         parts=values,
