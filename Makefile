@@ -7,9 +7,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= build
 
-# WeasyPrint needs Pango/HarfBuzz; libharfbuzz-subset0 makes it subset fonts with
+# python3-venv for the virtualenv on a stock Debian Python; WeasyPrint needs Pango/HarfBuzz; libharfbuzz-subset0 makes it subset fonts with
 # HarfBuzz (stable, byte-identical PDFs). poppler-utils and qpdf check PDFs in tests.
-APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
+APT_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
                 libfontconfig1 fonts-dejavu-core poppler-utils qpdf
 
 .PHONY: report test test-fast golden refresh-visuals lint typecheck format bench check clean distclean system venv

@@ -8,31 +8,41 @@ files are reported together, each as ``file:line:col: field: message``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from reportgen.errors import AssumptionsError
+from reportgen.model.forecast import DERIVED_LABELS, REQUIRED_LINES
 from reportgen.prices import PRICES_FILE, PriceHistory, load_prices
 from reportgen.schema import (
     CompanyFile,
     ForecastFile,
     House,
+    Listing,
     NarrativeFile,
     ScenariosFile,
     Segment,
     ValuationFile,
 )
-from reportgen.yamlsource import Loc, load_yaml, validate
+from reportgen.yamlsource import Loc, SourceMap, load_yaml, validate
 
 NOTE_FILES = ("company.yaml", "forecast.yaml", "scenarios.yaml", "valuation.yaml", "narrative.yaml")
 HOUSE_FILE = "house.yaml"
-DERIVED_LINES = frozenset(
-    {"rev_cloud", "revenue", "gross_profit", "operating_income", "adj_ebita", "ebita_cloud"}
-)
+DERIVED_LINES = frozenset(DERIVED_LABELS)
+#: Names the prose uses for whole-business lines; a segment may not take them.
+RESERVED_SEGMENT_KEYS = frozenset({"total", "external"})
+#: Growth above this (as a fraction) is almost always a percentage typed as a number.
+MAX_SEGMENT_GROWTH = 20.0
+HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
+#: Implied prices of two listings of the same shares may differ by this much at most.
+MAX_LISTING_GAP = 0.03
+MAX_SCENARIO_GROWTH = 100.0
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -51,6 +61,7 @@ class Assumptions:
     narrative: NarrativeFile
     prices: PriceHistory | None = None
     logo: Path | None = None
+    narrative_source: SourceMap | None = field(default=None, compare=False, repr=False)
 
 
 def find_notes(root: Path) -> list[Path]:
@@ -68,23 +79,26 @@ def house_path_for(note_folder: Path) -> Path:
 def load_assumptions(folder: Path, house_file: Path | None = None) -> Assumptions:
     """Read and validate every file of one note; raise one AssumptionsError for all problems."""
     problems: list[str] = []
+    sources: dict[str, SourceMap] = {}
     house_file = house_file or house_path_for(folder)
 
     def load(path: Path, model: type[M], checks: Iterable[Any] = ()) -> M | None:
         try:
             data, smap = load_yaml(path)
+            sources[path.name] = smap
             return validate(model, data, smap, checks=list(checks))  # type: ignore[return-value]
         except AssumptionsError as exc:
             problems.extend(exc.problems)
             return None
 
     house = load(house_file, House, [_check_house, _logo_checker(house_file.parent)])
-    company = load(folder / "company.yaml", CompanyFile, [_check_company])
+    company_checks = [_check_company, *([_rating_checker(house)] if house else [])]
+    company = load(folder / "company.yaml", CompanyFile, company_checks)
     forecast = load(folder / "forecast.yaml", ForecastFile, [_check_forecast])
     scenarios = load(folder / "scenarios.yaml", ScenariosFile, [_check_scenarios])
     valuation_checks = [_valuation_checker(forecast)] if forecast else []
     valuation = load(folder / "valuation.yaml", ValuationFile, valuation_checks)
-    narrative = load(folder / "narrative.yaml", NarrativeFile)
+    narrative = load(folder / "narrative.yaml", NarrativeFile, [_check_narrative])
     prices = None
     if company is not None and (folder / PRICES_FILE).is_file():
         try:
@@ -105,6 +119,7 @@ def load_assumptions(folder: Path, house_file: Path | None = None) -> Assumption
         narrative=narrative,
         prices=prices,
         logo=house_file.parent / house.logo if house.logo else None,
+        narrative_source=sources["narrative.yaml"],
     )
 
 
@@ -134,6 +149,9 @@ def _check_house(house: BaseModel) -> Iterator[tuple[Loc, str]]:
     for name in ("primary", "accent", "muted", "rule", "series1"):
         if name not in house.colours:
             yield ("colours",), f"colour '{name}' is required"
+    for name, value in house.colours.items():
+        if not HEX_COLOUR.fullmatch(value):
+            yield ("colours", name), f"expected a colour like '#0B3C5D', got {value!r}"
 
 
 def _logo_checker(folder: Path) -> Any:
@@ -148,8 +166,36 @@ def _logo_checker(folder: Path) -> Any:
             yield ("logo",), f"expected an .svg or .png file, got {house.logo!r}"
         elif not path.is_file():
             yield ("logo",), f"no file {house.logo!r} beside house.yaml"
+        else:
+            head = path.read_bytes()[:4096]
+            ok = b"<svg" in head if path.suffix.lower() == ".svg" else head.startswith(b"\x89PNG\r\n\x1a\n")
+            if not ok:
+                yield ("logo",), f"{house.logo!r} is not a readable {path.suffix.lower()[1:].upper()} image"
 
     return check
+
+
+def _rating_checker(house: House) -> Any:
+    def check(company: BaseModel) -> Iterator[tuple[Loc, str]]:
+        assert isinstance(company, CompanyFile)
+        names = [band.name for band in house.rating_scheme]
+        previous = company.note.previous_rating
+        if previous is not None and previous not in names:
+            yield (
+                ("note", "previous_rating"),
+                f"expected one of {', '.join(names)} (house.yaml), got {previous!r}",
+            )
+
+    return check
+
+
+def _check_narrative(narrative: BaseModel) -> Iterator[tuple[Loc, str]]:
+    assert isinstance(narrative, NarrativeFile)
+    keys: set[str] = set()
+    for i, section in enumerate(narrative.sections):
+        if section.key in keys:
+            yield ("sections", i, "key"), f"section key '{section.key}' is used twice"
+        keys.add(section.key)
 
 
 def _check_company(company: BaseModel) -> Iterator[tuple[Loc, str]]:
@@ -169,17 +215,47 @@ def _check_company(company: BaseModel) -> Iterator[tuple[Loc, str]]:
             yield ("fx", code), f"FX rate must be positive, got {rate}"
     if company.note.price_date > company.note.date:
         yield ("note", "price_date"), "price_date is after the publication date"
+    if not any(a.certifying for a in company.analysts):
+        yield ("analysts",), "at least one analyst must certify the note (certifying: true)"
+    reporting = company.company.reporting_currency
+
+    def per_share(listing: Listing) -> float | None:
+        fx = 1.0 if listing.currency == reporting else company.fx.get(listing.currency)
+        return None if fx is None else listing.price * fx / listing.shares_per_unit
+
+    lead = per_share(company.listings[0])
+    for i, listing in enumerate(company.listings[1:], start=1):
+        other = per_share(listing)
+        if lead and other and abs(other / lead - 1) > MAX_LISTING_GAP:
+            yield (
+                ("listings", i, "price"),
+                f"at the FX rates this price is {other / lead - 1:+.1%} away from the "
+                f"{company.listings[0].security}'s per share; check the price, FX rate or shares per unit",
+            )
 
 
 def _check_segment_tree(
-    segments: list[Segment], loc: Loc, first: int, last: int, forecast_from: int, top: bool
+    segments: list[Segment], loc: Loc, first: int, last: int, forecast_from: int, top: bool, seen: set[str]
 ) -> Iterator[tuple[Loc, str]]:
-    keys: set[str] = set()
     for i, seg in enumerate(segments):
         here = (*loc, i)
-        if seg.key in keys:
+        if seg.key in seen:
             yield (*here, "key"), f"segment key '{seg.key}' is used twice"
-        keys.add(seg.key)
+        if seg.key in RESERVED_SEGMENT_KEYS:
+            yield (*here, "key"), f"'{seg.key}' is reserved for the whole cloud business; pick another key"
+        seen.add(seg.key)
+        for year, value in seg.values.items():
+            if value < 0:
+                yield (*here, "values", year), f"revenue cannot be negative, got {value}"
+        for year, g in seg.growth.items():
+            if g <= -1:
+                yield (*here, "growth", year), f"growth of {g} would take revenue to zero or below"
+            elif g > MAX_SEGMENT_GROWTH:
+                yield (
+                    (*here, "growth", year),
+                    f"growth of {g} is {g:.0%}; growth is a fraction (0.43 for 43%): "
+                    "did you type a percentage?",
+                )
         yield from _years_outside(seg.values, first, last, (*here, "values"))
         yield from _years_outside(seg.growth, first, last, (*here, "growth"))
         for year in seg.growth:
@@ -191,7 +267,7 @@ def _check_segment_tree(
             if seg.growth:
                 yield (*here, "growth"), "a segment with children is their sum: give growth to the children"
             yield from _check_segment_tree(
-                seg.children, (*here, "children"), first, last, forecast_from, False
+                seg.children, (*here, "children"), first, last, forecast_from, False, seen
             )
             covered = set(seg.values)
         else:
@@ -220,18 +296,41 @@ def _check_forecast(forecast: BaseModel) -> Iterator[tuple[Loc, str]]:
         return
     first, last = tl.first_year, tl.last_year
     yield from _check_segment_tree(
-        forecast.cloud.segments, ("cloud", "segments"), first, last, tl.last_actual + 1, True
+        forecast.cloud.segments, ("cloud", "segments"), first, last, tl.last_actual + 1, True, set()
     )
-    for name in ("external_share", "ebita_margin"):
+    fin = forecast.financials
+    needs = {
+        "external_share": range(tl.last_actual + 1, last + 1),
+        "ebita_margin": range(fin.first_year, fin.last_year + 1),
+    }
+    for name, years in needs.items():
         values: dict[int, float] = getattr(forecast.cloud, name)
         yield from _years_outside(values, first, last, ("cloud", name))
         for year, v in values.items():
             if not 0 <= v <= 1:
                 yield ("cloud", name, year), f"expected a fraction between 0 and 1, got {v}"
+        missing = [y for y in years if y not in values]
+        if missing:
+            yield ("cloud", name), f"missing values for {', '.join(map(str, missing))}"
+    for year, v in forecast.capex.items():
+        if v < 0:
+            yield ("capex", year), f"capex cannot be negative, got {v}"
     yield from _years_outside(forecast.capex, first, last, ("capex",))
-    fin = forecast.financials
     if not first <= fin.first_year <= fin.last_year <= last:
         yield ("financials", "first_year"), f"financial years must lie within the timeline {first}-{last}"
+    fin_years = range(fin.first_year, fin.last_year + 1)
+    for key in REQUIRED_LINES:
+        if key not in fin.lines:
+            hint = get_close_matches(key, [k for k in fin.lines if k not in REQUIRED_LINES], n=1)
+            also = f"; is '{hint[0]}' a misspelling of it?" if hint else ""
+            yield ("financials", "lines"), f"required line '{key}' is missing{also}"
+            continue
+        missing = [y for y in fin_years if y not in fin.lines[key].values]
+        if missing:
+            yield (
+                ("financials", "lines", key, "values"),
+                f"'{key}' needs a value for every financial year; missing {', '.join(map(str, missing))}",
+            )
     for key, line in fin.lines.items():
         if key in DERIVED_LINES:
             yield ("financials", "lines", key), f"'{key}' is computed by the model; it cannot be an input"
@@ -253,7 +352,11 @@ def _check_scenarios(scen: BaseModel) -> Iterator[tuple[Loc, str]]:
     if first not in actual_years:
         yield ("consumption",), f"need an actual value for the first year {first}"
     last_actual = max(actual_years, default=first)
+    keys: set[str] = set()
     for i, case in enumerate(scen.scenarios):
+        if case.key in keys:
+            yield ("scenarios", i, "key"), f"scenario key '{case.key}' is used twice"
+        keys.add(case.key)
         for name in ("consumption_growth", "price_growth"):
             values: dict[int, float] = getattr(case, name)
             yield from _years_outside(values, first, last, ("scenarios", i, name))
@@ -268,6 +371,11 @@ def _check_scenarios(scen: BaseModel) -> Iterator[tuple[Loc, str]]:
                     )
                 if g <= -1:
                     yield ("scenarios", i, name, year), f"growth of {g} would make the value zero or negative"
+                elif g > MAX_SCENARIO_GROWTH:
+                    yield (
+                        ("scenarios", i, name, year),
+                        f"growth of {g} is {g:.0%}; growth is a fraction: did you type a percentage?",
+                    )
 
 
 def _valuation_checker(forecast: ForecastFile) -> Any:
@@ -289,6 +397,13 @@ def _valuation_checker(forecast: ForecastFile) -> Any:
                 )
             elif part.metric in fin.lines and valuation.year not in fin.lines[part.metric].values:
                 yield ("parts", i, "metric"), f"'{part.metric}' has no value for {valuation.year}"
+            elif part.metric in fin.lines and fin.lines[part.metric].values[valuation.year] <= 0:
+                value = fin.lines[part.metric].values[valuation.year]
+                yield (
+                    ("parts", i, "multiple"),
+                    f"a {part.method} multiple of '{part.metric}' = {value:,.0f} (zero or negative) is not "
+                    "meaningful; value this part another way",
+                )
         if valuation.shares_line not in fin.lines:
             yield ("shares_line",), f"unknown line '{valuation.shares_line}'"
         elif valuation.year not in fin.lines[valuation.shares_line].values:

@@ -29,6 +29,8 @@ TEMPLATES = PROJECT_ROOT / "templates"
 Progress = Callable[[str], None]
 #: Tagged PDF for accessibility (structure tree, alt texts, language, XMP identification).
 PDF_VARIANT = "pdf/ua-1"
+#: Id of the cover's last element: if it is not on page 1 the cover overflowed.
+COVER_END = "cover-end"
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,9 @@ def render_html(note_folder: Path, templates: Path = TEMPLATES, progress: Progre
     step("loading assumptions")
     a = load_assumptions(note_folder)
     step("running the model")
-    forecast = build_forecast(a.forecast, shares_per_ads=a.company.listings[0].shares_per_unit)
+    forecast = build_forecast(
+        a.forecast, a.company.listings[0].shares_per_unit, a.company.listings[0].security
+    )
     market = build_market(a.scenarios)
     valuation = build_valuation(a.valuation, forecast, a.company, a.house)
     step("drawing charts")
@@ -81,7 +85,8 @@ def render_html(note_folder: Path, templates: Path = TEMPLATES, progress: Progre
     )
     step("rating the house's coverage")
     lead = a.company.listings[0].key
-    coverage = build_coverage(note_folder.parent, a.house, {note_folder.name: valuation.targets[lead].rating})
+    rated = (a.company.company.name, a.company.note.date.isoformat(), valuation.targets[lead].rating)
+    coverage = build_coverage(note_folder.parent, a.house, {note_folder.name: rated})
     step("rendering HTML")
     ctx = build_context(a, forecast, market, valuation, charts, coverage)
     html = render_note(ctx, [templates])
@@ -96,14 +101,24 @@ def build_note(
     step = _Stages(slug, progress)
     try:
         rendered = render_html(note_folder, templates, step)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{slug}.staging-", dir=out_dir))
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=f".{slug}.staging-", dir=out_dir))
+        except OSError as exc:
+            raise ReportgenError(f"cannot write to the output folder {out_dir}: {exc.strerror}") from None
+        staging.chmod(0o755)  # mkdtemp makes it private; published notes are for everyone
         try:
             step("writing assets")
             write_assets(staging, templates, rendered)
             (staging / f"{slug}.html").write_text(rendered.html, encoding="utf-8")
             step("compiling PDF")
-            pdf = render_pdf(rendered.html, staging, allowed=[staging], pdf_variant=PDF_VARIANT)
+            pdf = render_pdf(
+                rendered.html,
+                staging,
+                allowed=[staging],
+                first_page_anchor=COVER_END,
+                pdf_variant=PDF_VARIANT,
+            )
             (staging / f"{slug}.pdf").write_bytes(pdf)
             final = out_dir / slug
             _swap_into_place(staging, final)

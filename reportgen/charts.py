@@ -419,7 +419,7 @@ def _market(market: Market, last_actual_fy: int, house: House, symbol: str) -> _
 def _sotp(valuation: Valuation, fy: Callable[[int], str], house: House, symbol: str) -> _Draft:
     """Each part's value per share, then discounted net cash, in the order valued."""
     rows: list[Row] = [{"part": p.name, "value": p.per_share} for p in valuation.parts]
-    cash_name = f"Net cash (after {valuation.net_cash_discount:.0%} discount)"
+    cash_name = valuation.cash_label
     rows.append({"part": cash_name, "value": valuation.net_cash_value / valuation.shares})
     order = [r["part"] for r in rows]
     values = [r["value"] for r in rows]
@@ -539,6 +539,27 @@ def nice_ticks(lo: float, hi: float, most: int, unit: float) -> list[float]:
     return [lo, hi]
 
 
+def bracket_ticks(low: float, high: float, most: int, unit: float) -> list[float]:
+    """The densest 1-2-2.5-5 ticks that enclose [low, high] in at most ``most`` ticks.
+
+    Unlike ``nice_ticks`` the first tick is at or below ``low`` and the last at or above
+    ``high``, so no plotted value sits beyond the labelled range of its axis.
+    """
+    span = max(high - low, unit)
+    exp = math.floor(math.log10(span / (10 * most)))
+    for e in range(exp, exp + 5):
+        for m in NICE_STEPS:
+            step = m * 10.0**e
+            if not _whole(step / unit):
+                continue
+            first, last = math.floor(low / step + 1e-9), math.ceil(high / step - 1e-9)
+            if last == first:
+                last += 1
+            if last - first + 1 <= most:
+                return [round(i * step, 12) for i in range(first, last + 1)]
+    return [low, high]
+
+
 def _whole(x: float) -> bool:
     return x >= 1 - 1e-9 and abs(x - round(x)) < 1e-9
 
@@ -547,19 +568,16 @@ def _left_scale(top_value: float, dual: bool) -> tuple[alt.Scale, list[float] | 
     """Bar scale and its ticks: with a line above, bars stop at BAR_TOP of the height."""
     if not dual:
         return alt.Scale(domain=[0, top_value * HEADROOM]), None
-    return (
-        alt.Scale(domain=[0, top_value / BAR_TOP], nice=False),
-        nice_ticks(0.0, top_value, 5, 1.0),
-    )
+    ticks = bracket_ticks(0.0, top_value, 5, 1.0)
+    return alt.Scale(domain=[0, ticks[-1] / BAR_TOP], nice=False), ticks
 
 
 def _line(rows: list[Row], x: alt.X, scale: alt.Scale) -> alt.LayerChart:
     """A ratio line with points, on a right axis scaled so the line fills LINE_BAND."""
-    low, high = min(r["value"] for r in rows), max(r["value"] for r in rows)
-    span = high - low if high > low else max(abs(high), 0.01)
-    unit = span / (LINE_BAND[1] - LINE_BAND[0])
-    lo = low - LINE_BAND[0] * unit
-    ticks = nice_ticks(lo + (LINE_BAND[0] - 0.04) * unit, lo + unit, 4, 0.01)
+    low, high = min(float(r["value"]) for r in rows), max(float(r["value"]) for r in rows)
+    ticks = bracket_ticks(low, high, 4, 0.01)
+    unit = (ticks[-1] - ticks[0]) / (LINE_BAND[1] - LINE_BAND[0])
+    lo = ticks[0] - LINE_BAND[0] * unit
     y = alt.Y(
         "value:Q",
         scale=alt.Scale(domain=[lo, lo + unit], nice=False, zero=False),

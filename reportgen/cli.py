@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 import time
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import click
 
 from reportgen import __version__
-from reportgen.errors import AssumptionsError, ReportgenError
+from reportgen.errors import ReportgenError
 
 DEFAULT_ROOT = Path("assumptions")
 
@@ -27,6 +28,10 @@ def _note_folders(paths: tuple[Path, ...]) -> list[Path]:
             raise click.BadParameter(f"no note folders (with company.yaml) under {path}", param_hint="PATHS")
         folders += found
     return folders
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _echo_error(exc: ReportgenError) -> None:
@@ -62,6 +67,8 @@ def build(paths: tuple[Path, ...], out_dir: Path) -> None:
     """
     from reportgen.build import build_note
 
+    # A CI job being cancelled sends SIGTERM: unwind like Ctrl-C so staging is cleaned up.
+    signal.signal(signal.SIGTERM, _terminate)
     folders = _note_folders(paths)
     tty = sys.stderr.isatty()
     worst = 0
@@ -86,20 +93,22 @@ def build(paths: tuple[Path, ...], out_dir: Path) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def check(paths: tuple[Path, ...]) -> None:
-    """Validate the assumption files of every note in PATHS and print every problem.
+    """Check every note in PATHS without publishing it.
 
-    Exit codes: 0 all valid, 2 problems found or bad usage.
+    Validates the assumption files (printing every problem), then runs the model and
+    renders the HTML in memory, so broken prose or impossible inputs show up too. No
+    file is written. Exit codes: 0 all good, 1 a rendering failure, 2 bad input or usage.
     """
-    from reportgen.assumptions import load_assumptions
+    from reportgen.build import render_html
 
-    bad = False
+    worst = 0
     for folder in _note_folders(paths):
         try:
-            load_assumptions(folder)
-        except AssumptionsError as exc:
+            render_html(folder)
+        except ReportgenError as exc:
             _echo_error(exc)
-            bad = True
+            worst = max(worst, exc.exit_code)
             continue
         click.echo(f"{folder}: ok")
-    if bad:
-        sys.exit(2)
+    if worst:
+        sys.exit(worst)

@@ -72,6 +72,11 @@ class NoteContext:
         return tuple(self.valuation.targets[li.key] for li in self.a.company.listings)
 
     @property
+    def ratings_differ(self) -> bool:
+        """True when listings fall in different rating bands (shown per listing on the cover)."""
+        return len({t.rating for t in self.targets}) > 1
+
+    @property
     def rating(self) -> str:
         """The note's rating: the lead listing's."""
         return self.targets[0].rating
@@ -107,7 +112,13 @@ class _CapexView(Namespace):
     """``capex[2026]`` reads the level; ``capex.ratio`` etc. read the derived series."""
 
     def __init__(self, fc: Forecast) -> None:
-        super().__init__(ratio=fc.capex_ratio, cumulative=fc.capex_cumulative, ratio_all=fc.capex_ratio_all)
+        super().__init__(
+            ratio=fc.capex_ratio,
+            cumulative=fc.capex_cumulative,
+            ratio_all=fc.capex_ratio_all,
+            low=float(fc.capex.series.min()),
+            high=float(fc.capex.series.max()),
+        )
         object.__setattr__(self, "_line", fc.capex)
 
     def __getitem__(self, year: Any) -> Any:
@@ -129,7 +140,7 @@ def build_context(
             build_market_table(market, first_estimate),
             build_capex_table(fc, src),
             build_revisions_table(fc, f"Source: {a.house.short_name} estimates"),
-            build_sotp_table(val, a.company, fc.last_actual),
+            build_sotp_table(val, a.company, fc.last_actual, f"Source: {a.house.short_name} estimates"),
             build_income_table(fc, src),
             build_summary_table(fc, a.company, src),
         )

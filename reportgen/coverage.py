@@ -1,8 +1,8 @@
 """Ratings distribution across every note the house publishes from this repository.
 
 Compliance tables must be computed, not typed: each note's rating comes from running
-its own model. A note whose assumptions do not validate cannot be rated and is
-counted as such, so the table never silently drops coverage.
+its own model, and each company counts once (its latest note). A note that cannot be
+rated is logged and left out; the build of the note being published is not stopped.
 """
 
 from __future__ import annotations
@@ -38,27 +38,43 @@ class Coverage:
     unrated: tuple[str, ...]
 
 
-def rate_note(folder: Path) -> str:
-    """A note's rating: its lead listing's, from its own model."""
+Rated = tuple[str, str, str]  # company, publication date (ISO), rating
+
+
+def rate_note(folder: Path) -> Rated:
+    """(company, publication date, rating) of a note: its lead listing's rating, from its own model."""
     a = load_assumptions(folder)
-    forecast = build_forecast(a.forecast, a.company.listings[0].shares_per_unit)
+    forecast = build_forecast(
+        a.forecast, a.company.listings[0].shares_per_unit, a.company.listings[0].security
+    )
     valuation = build_valuation(a.valuation, forecast, a.company, a.house)
-    return valuation.targets[a.company.listings[0].key].rating
+    rating = valuation.targets[a.company.listings[0].key].rating
+    return a.company.company.name, a.company.note.date.isoformat(), rating
 
 
-def build_coverage(root: Path, house: House, known: dict[str, str] | None = None) -> Coverage:
-    """Rate every note under ``root``; ``known`` maps folder names already rated to ratings."""
-    ratings: list[str] = []
+def build_coverage(root: Path, house: House, known: dict[str, Rated] | None = None) -> Coverage:
+    """Rate every company covered under ``root``, once each (its latest note wins).
+
+    ``known`` maps folders already rated to (company, date, rating). A sibling note that cannot
+    be rated is left out and logged; its name never reaches the published page.
+    """
+    latest: dict[str, tuple[str, str]] = {}
     unrated: list[str] = []
     for folder in find_notes(root):
-        if known and folder.name in known:
-            ratings.append(known[folder.name])
-            continue
         try:
-            ratings.append(rate_note(folder))
-        except ReportgenError as exc:
-            log.warning("coverage: %s cannot be rated: %s", folder.name, exc.format_message())
+            company, date, rating = (
+                known[folder.name] if known and folder.name in known else rate_note(folder)
+            )
+        except Exception as exc:
+            message = (
+                exc.format_message() if isinstance(exc, ReportgenError) else f"{type(exc).__name__}: {exc}"
+            )
+            log.warning("coverage: %s cannot be rated: %s", folder.name, message)
             unrated.append(folder.name)
+            continue
+        if company not in latest or date >= latest[company][0]:
+            latest[company] = (date, rating)
+    ratings = [rating for _date, rating in latest.values()]
     total = len(ratings)
     counts = tuple(
         RatingCount(band.name, ratings.count(band.name), ratings.count(band.name) / total if total else 0.0)

@@ -31,5 +31,11 @@ class RenderError(ReportgenError):
     """A template is missing, or a value the template needs is undefined, None or NaN."""
 
 
+class ProseError(RenderError):
+    """The analyst's narrative text does not compile or quotes something it may not (exit 2)."""
+
+    exit_code = 2
+
+
 class PdfError(ReportgenError):
     """WeasyPrint failed, warned, or tried to fetch something it may not."""

@@ -70,8 +70,14 @@ def _weasyprint_warnings() -> Iterator[_Collect]:
         logger.removeHandler(handler)
 
 
-def render_pdf(html: str, base_dir: Path, allowed: Sequence[Path], **options: Any) -> bytes:
-    """Compile HTML to PDF. Any warning (missing image, blocked URL, bad CSS) is an error."""
+def render_pdf(
+    html: str, base_dir: Path, allowed: Sequence[Path], first_page_anchor: str | None = None, **options: Any
+) -> bytes:
+    """Compile HTML to PDF. Any warning (missing image, blocked URL, bad CSS) is an error.
+
+    With ``first_page_anchor``, the element with that id must land on page 1: a cover that
+    spills onto a second page fails the build instead of publishing a broken front page.
+    """
     unknown = sorted(set(options) - set(DEFAULT_PDF_OPTIONS))
     if unknown:
         raise PdfError(
@@ -84,7 +90,13 @@ def render_pdf(html: str, base_dir: Path, allowed: Sequence[Path], **options: An
     opts = {**DEFAULT_PDF_OPTIONS, **options}
     with _weasyprint_warnings() as seen:
         try:
-            document = HTML(string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher)
+            source = HTML(string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher)
+            document = source.render(**opts)
+            if first_page_anchor and first_page_anchor not in document.pages[0].anchors:
+                raise PdfError(
+                    "PDF: the cover runs over one page; shorten the headline, summary or bullets "
+                    "in narrative.yaml"
+                )
             pdf = document.write_pdf(**opts)
         except FatalURLFetchingError as exc:
             cause = exc.__cause__ or exc

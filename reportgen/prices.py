@@ -36,47 +36,57 @@ def load_prices(path: Path, company: CompanyFile) -> PriceHistory:
     dates: list[dt.date] = []
     rows: list[list[float]] = []
     header: list[str] | None = None
-    with path.open(encoding="utf-8", newline="") as handle:
-        for lineno, record in enumerate(csv.reader(handle), start=1):
-            if not record or record[0].lstrip().startswith("#"):
-                continue
-            if header is None:
-                header = [c.strip() for c in record]
-                expected = ["date", *keys]
-                if header != expected:
-                    problems.append(
-                        f"{name}:{lineno}:1: header: expected columns {','.join(expected)}, "
-                        f"got {','.join(header)}"
-                    )
-                    break
-                continue
-            if len(record) != len(header):
-                problems.append(f"{name}:{lineno}:1: expected {len(header)} values, got {len(record)}")
-                continue
-            try:
-                day = dt.date.fromisoformat(record[0].strip())
-            except ValueError:
+    try:
+        # utf-8-sig: spreadsheets often save "CSV UTF-8" with an invisible byte-order mark.
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise AssumptionsError(
+            f"{name}: not UTF-8 text (byte {exc.start}); save the file as CSV UTF-8"
+        ) from None
+    for lineno, record in enumerate(csv.reader(text.splitlines()), start=1):
+        if not record or record[0].lstrip().startswith("#"):
+            continue
+        if header is None:
+            header = [c.strip() for c in record]
+            expected = ["date", *keys]
+            if header != expected:
                 problems.append(
-                    f"{name}:{lineno}:1: date: expected a date like 2026-05-08, got {record[0]!r}"
+                    f"{name}:{lineno}:1: header: expected columns {','.join(expected)}, "
+                    f"got {','.join(header)}"
                 )
-                continue
-            if dates and day <= dates[-1]:
-                problems.append(f"{name}:{lineno}:1: date: {day} is not after the previous row ({dates[-1]})")
-            values: list[float] = []
-            for i, (key, raw) in enumerate(zip(keys, record[1:], strict=True), start=1):
-                col = 1 + sum(len(field) + 1 for field in record[:i])
-                try:
-                    value = float(raw)
-                except ValueError:
-                    value = math.nan
-                if not (value > 0 and math.isfinite(value)):
-                    problems.append(f"{name}:{lineno}:{col}: {key}: expected a positive price, got {raw!r}")
-                values.append(value)
-            dates.append(day)
-            rows.append(values)
+                break
+            continue
+        if len(record) != len(header):
+            problems.append(f"{name}:{lineno}:1: expected {len(header)} values, got {len(record)}")
+            continue
+        try:
+            day = dt.date.fromisoformat(record[0].strip())
+        except ValueError:
+            problems.append(f"{name}:{lineno}:1: date: expected a date like 2026-05-08, got {record[0]!r}")
+            continue
+        if dates and day <= dates[-1]:
+            problems.append(f"{name}:{lineno}:1: date: {day} is not after the previous row ({dates[-1]})")
+        values: list[float] = []
+        for i, (key, raw) in enumerate(zip(keys, record[1:], strict=True), start=1):
+            col = 1 + sum(len(field) + 1 for field in record[:i])
+            try:
+                value = float(raw)
+            except ValueError:
+                value = math.nan
+            if not (value > 0 and math.isfinite(value)):
+                problems.append(f"{name}:{lineno}:{col}: {key}: expected a positive price, got {raw!r}")
+            values.append(value)
+        dates.append(day)
+        rows.append(values)
     if header is None and not problems:
         problems.append(f"{name}:1:1: file has no header row")
     price_date = company.note.price_date
+    needed_from = price_date - dt.timedelta(weeks=52)
+    if not problems and dates and dates[0] > needed_from:
+        problems.append(
+            f"{name}: the history starts on {dates[0]}; the 52-week range needs prices from "
+            f"{needed_from} or earlier"
+        )
     if not problems:
         if price_date not in dates:
             problems.append(

@@ -18,19 +18,21 @@ from jinja2 import (
     TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
+    Undefined,
     UndefinedError,
 )
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup, escape
 
 from reportgen.context import Namespace, NoteContext
-from reportgen.errors import RenderError
+from reportgen.errors import ProseError, RenderError
 from reportgen.formatting import make_filters
 from reportgen.model.line import Line
 from reportgen.model.market import MarketCase
 from reportgen.model.ratios import NotMeaningful
 from reportgen.model.valuation import PartValue, Target
 from reportgen.schema import Listing
+from reportgen.yamlsource import Loc, SourceMap, format_problem
 
 log = logging.getLogger(__name__)
 
@@ -121,30 +123,67 @@ def escape_text(source: str) -> str:
     return "".join(part if i % 2 else str(escape(part)) for i, part in enumerate(_CODE.split(source)))
 
 
+def _prose_finalize(value: Any) -> Any:
+    """In prose only text may be printed: numbers must pass through a formatting filter."""
+    value = _finalize(value)
+    if isinstance(value, Undefined):
+        return value  # printing it raises Jinja's own "undefined" or "unsafe" error
+    if not isinstance(value, str):
+        raise RenderError(
+            f"a value of type {type(value).__name__} was printed without a filter; "
+            "format it, e.g. | pct, | rmb_bn, | fy"
+        )
+    return value
+
+
 def make_prose(
-    values: dict[str, Any], filters: dict[str, Callable[..., Any]], exhibits: Exhibits
-) -> Callable[[str, str], Markup]:
-    """Compile the analyst's text in a sandbox that sees only model values and filters."""
-    sandbox = ProseSandbox(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
+    values: dict[str, Any],
+    filters: dict[str, Callable[..., Any]],
+    exhibits: Exhibits,
+    source: SourceMap | None = None,
+) -> Callable[[str, Loc], Markup]:
+    """Compile the analyst's text in a sandbox that sees only model values and filters.
+
+    Errors name narrative.yaml's line and field and, when one expression is to blame,
+    quote it: the analyst fixes text, not Python.
+    """
+    sandbox = ProseSandbox(autoescape=True, undefined=StrictUndefined, finalize=_prose_finalize)
     sandbox.filters.clear()
     sandbox.filters.update(filters)
     sandbox.globals.clear()
     sandbox.globals.update(values)
     sandbox.globals["ref"] = exhibits.ref
+    sandbox.globals["fy_range"] = lambda start, end: Markup(
+        '<span class="nowrap">{0}\u2013{1}</span>'
+    ).format(filters["fy"](start), filters["fy"](end))
 
-    def prose(text: str, where: str) -> Markup:
+    def render(text: str) -> str:
+        return str(sandbox.from_string(escape_text(text)).render())
+
+    def culprit(text: str) -> str:
+        for expr in _CODE.findall(text):
+            try:
+                render(expr)
+            except Exception:
+                return f" (in {expr})"
+        return ""
+
+    def fail(loc: Loc, message: str) -> ProseError:
+        where = format_problem(source, loc, message) if source else f"narrative.yaml: {message}"
+        return ProseError(where)
+
+    def prose(text: str, loc: Loc) -> Markup:
         try:
-            return Markup(sandbox.from_string(escape_text(text)).render())
+            return Markup(render(text))
         except TemplateSyntaxError as exc:
-            raise RenderError(
-                f"narrative.yaml: {where}: line {exc.lineno} of the text: {exc.message}"
-            ) from None
+            return_error = fail(loc, f"template syntax: {exc.message}{culprit(text)}")
         except (UndefinedError, SecurityError) as exc:
-            raise RenderError(f"narrative.yaml: {where}: {exc}") from None
+            return_error = fail(loc, f"{exc}{culprit(text)}")
         except RenderError as exc:
-            raise RenderError(f"narrative.yaml: {where}: {exc.message}") from None
+            return_error = fail(loc, f"{exc.message}{culprit(text)}")
         except (TypeError, ValueError, AttributeError, KeyError, ZeroDivisionError) as exc:
-            raise RenderError(f"narrative.yaml: {where}: {type(exc).__name__}: {exc}") from None
+            return_error = fail(loc, f"{exc}{culprit(text)}")
+        raise return_error from None
 
     return prose
 
@@ -170,7 +209,7 @@ def render_note(ctx: NoteContext, template_dirs: Sequence[Path]) -> str:
 
 
 def _render(template: Any, ctx: NoteContext, filters: dict[str, Callable[..., Any]], ex: Exhibits) -> str:
-    prose = make_prose(dict(ctx.prose_values), filters, ex)
+    prose = make_prose(dict(ctx.prose_values), filters, ex, ctx.a.narrative_source)
     try:
         return str(template.render(ctx=ctx, prose=prose, exhibit=ex.number, ref=ex.ref))
     except TemplateNotFound as exc:

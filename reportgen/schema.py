@@ -109,6 +109,9 @@ class Company(Strict):
     reporting_symbol: str = Field(description="Prefix for money, e.g. 'Rmb'.")
     fiscal_year_end: str = Field(description="Month the fiscal year ends, e.g. 'March'.")
     free_float: float | None = Field(default=None, ge=0, le=1, description="Free float, 0.85 = 85%.")
+    shares_outstanding: float | None = Field(
+        default=None, gt=0, description="Ordinary shares outstanding (mn), for market cap."
+    )
 
 
 class CompanyFile(Strict):
@@ -216,7 +219,7 @@ class Part(Strict):
     key: str
     name: str
     method: Literal["P/E", "P/S", "EV/EBITA"]
-    metric: str = Field(description="Key of a group forecast line, or 'cloud_revenue'.")
+    metric: str = Field(description="Key of a group forecast line, e.g. 'rev_cloud' (from the cloud build).")
     multiple: float = Field(gt=0)
 
 
@@ -243,8 +246,8 @@ class ValuationFile(Strict):
 class Bullet(Strict):
     """A summary point: bold lead-in, then a sentence that may quote model values."""
 
-    lead: str
-    text: str
+    lead: str = Field(max_length=80)
+    text: str = Field(max_length=600)
 
 
 class Section(Strict):
@@ -266,9 +269,9 @@ class Risk(Strict):
 class NarrativeFile(Strict):
     """narrative.yaml: the analyst's words. Values come from the model via filters."""
 
-    headline: str
-    summary: str
-    bullets: list[Bullet] = Field(min_length=1)
+    headline: str = Field(max_length=240, description="Cover headline; must fit three lines.")
+    summary: str = Field(max_length=900)
+    bullets: list[Bullet] = Field(min_length=3, max_length=5, description="Three to five summary points.")
     sections: list[Section]
     investment_view: str
     risks: list[Risk] = Field(min_length=1)

@@ -78,7 +78,7 @@ def build_cloud_table(fc: Forecast, source: str) -> Table:
     """Cloud revenue build by segment with growth, mix and CAGR (the seed's Figure 5 layout)."""
     years = range(fc.last_actual + 1, fc.years[-1] + 1)
     start, end = years[0], years[-1]
-    span = f"{fmt_fy(start, fc.last_actual)[:-1]}-{fmt_fy(end, fc.last_actual)} CAGR"
+    span = f"{fmt_fy(start, fc.last_actual)}\u2013{fmt_fy(end, fc.last_actual)[2:]} CAGR"
     cols = [*_years_cols(years, fc.last_actual), Column(span, kind="pct")]
     total = fc.cloud_line("total")
 
@@ -175,7 +175,7 @@ def build_market_table(market: Market, first_estimate: int) -> Table:
     years = market.years
     start, end = years[0], years[-1]
     cols = [Column(f"{y}{'A' if y < first_estimate else 'E'}", actual=y < first_estimate) for y in years]
-    cols.append(Column(f"{start}-{str(end)[2:]} CAGR", kind="pct"))
+    cols.append(Column(f"{start}\u2013{str(end)[2:]} CAGR", kind="pct"))
     rows: list[Row] = []
     for case in market.cases.values():
         rows.append(Row(case.name, tuple("" for _ in cols), "text", style=("head",)))
@@ -316,7 +316,7 @@ def build_summary_table(fc: Forecast, company: CompanyFile, source: str) -> Tabl
     return Table("summary", "Financial summary", "", tuple(_years_cols(years, fc.last_actual)), rows, source)
 
 
-def build_sotp_table(val: Valuation, company: CompanyFile, last_actual: int) -> Table:
+def build_sotp_table(val: Valuation, company: CompanyFile, last_actual: int, source: str) -> Table:
     """Sum of the parts: metric x multiple per business, net cash, fair value and targets."""
     fy = fmt_fy(val.year, last_actual)
     cols = (
@@ -345,7 +345,7 @@ def build_sotp_table(val: Valuation, company: CompanyFile, last_actual: int) -> 
         )
     rows.append(
         Row(
-            f"Net cash, less {val.net_cash_discount:.0%} discount",
+            val.cash_label,
             (
                 "",
                 val.net_cash,
@@ -370,16 +370,17 @@ def build_sotp_table(val: Valuation, company: CompanyFile, last_actual: int) -> 
             else f" at {company.company.reporting_symbol}{company.fx[lst.currency]:g} per {lst.currency}"
         )
         notes.append(
-            f"{lst.security} ({lst.ticker}): {lst.shares_per_unit:g} share(s) per unit{fx}, "
+            f"{lst.security} ({lst.ticker}): {lst.shares_per_unit:g} "
+            f"share{'s' if lst.shares_per_unit != 1 else ''} per {lst.security}{fx}, "
             f"rounded to the nearest {lst.symbol}{lst.rounding:g}: target {lst.symbol}{t.fair_value:,.0f}."
         )
     return Table(
         "sotp",
-        f"Sum-of-the-parts valuation ({fy})",
+        f"Sum-of-the-parts valuation, {fy}",
         "Rmb mn",
         cols,
         tuple(rows),
-        "Source: our estimates",
+        source,
         tuple(notes),
     )
 

@@ -158,3 +158,140 @@ def test_build_with_bad_input_exits_2_without_traceback(note_copy: Path, tmp_pat
     assert "Traceback" not in result.output
     assert "company.yaml:" in result.output
     assert not (tmp_path / "out" / note_copy.name).exists()
+
+
+# --------------------------------------------------------------------------- cross-field rules
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "anchor", "message"),
+    [
+        (
+            "forecast.yaml",
+            "    sales_marketing:",
+            "    sales_and_marketing:",
+            "lines:",
+            "required line 'sales_marketing' is missing; is 'sales_and_marketing' a misspelling of it?",
+        ),
+        ("forecast.yaml", "    - key: non_ai", "    - key: total", "- key: total", "'total' is reserved"),
+        (
+            "forecast.yaml",
+            "growth: {2027: 8.59,",
+            "growth: {2027: 8590,",
+            "growth: {2027: 8590",
+            "did you type a percentage?",
+        ),
+        (
+            "forecast.yaml",
+            "values: {2026: 3.429}",
+            "values: {2026: -3.429}",
+            "values: {2026: -3.429}",
+            "revenue cannot be negative",
+        ),
+        (
+            "company.yaml",
+            "    phone: +852 3900 1201",
+            "    phone: +852 3900 1201\n    certifying: false",
+            "analysts:",
+            "at least one analyst must certify",
+        ),
+        (
+            "company.yaml",
+            "    price: 135.90",
+            "    price: 180.00",
+            "price: 180.00",
+            "away from the ADS's per share",
+        ),
+        (
+            "company.yaml",
+            "  previous_rating: Buy",
+            "  previous_rating: Outperform",
+            "previous_rating:",
+            "expected one of Buy, Hold, Sell (house.yaml), got 'Outperform'",
+        ),
+        (
+            "narrative.yaml",
+            "  - key: capex",
+            "  - key: cloud",
+            "  - key: cloud\n    title: Capital",
+            "section key 'cloud' is used twice",
+        ),
+        (
+            "scenarios.yaml",
+            "  - key: bear",
+            "  - key: bull",
+            "  - key: bull\n    name: Bear",
+            "scenario key 'bull' is used twice",
+        ),
+    ],
+)
+def test_cross_field_rules(note_copy: Path, file: str, old: str, new: str, anchor: str, message: str) -> None:
+    f = note_copy / file
+    edit(f, old, new)
+    with pytest.raises(AssumptionsError) as info:
+        load_assumptions(note_copy)
+    text = "\n".join(info.value.problems)
+    assert message in text
+    first_line = anchor.splitlines()[0]
+    expected_line = line_of(f, first_line) if "\n" not in anchor else _line_of_block(f, anchor)
+    hits = [p for p in info.value.problems if message in p]
+    assert any(f"{file}:{expected_line}:" in p or f"{file}:{expected_line + 1}:" in p for p in hits), hits
+
+
+def _line_of_block(path: Path, block: str) -> int:
+    text = path.read_text(encoding="utf-8")
+    return text[: text.index(block)].count("\n") + 1
+
+
+def test_house_colours_must_be_hex(note_copy: Path) -> None:
+    f = note_copy.parent / "house.yaml"
+    edit(f, '  accent: "#D9822B"', '  accent: "orangey"')
+    with pytest.raises(
+        AssumptionsError, match=r"house\.yaml:\d+:\d+: colours\.accent: expected a colour like"
+    ):
+        load_assumptions(note_copy)
+
+
+def test_prices_csv_must_be_utf8_and_may_carry_a_bom(note_copy: Path) -> None:
+    f = note_copy / "prices.csv"
+    raw = f.read_bytes()
+    f.write_bytes(b"\xef\xbb\xbf" + raw)  # Excel's "CSV UTF-8"
+    assert load_assumptions(note_copy).prices is not None
+    f.write_bytes(raw.replace(b"# Daily", "# Caf\u00e9 daily".encode("latin-1")))
+    with pytest.raises(AssumptionsError, match=r"prices\.csv: not UTF-8 text"):
+        load_assumptions(note_copy)
+
+
+def test_prices_csv_needs_a_year_of_history(note_copy: Path) -> None:
+    f = note_copy / "prices.csv"
+    lines = f.read_text(encoding="utf-8").splitlines()
+    header_at = next(i for i, line in enumerate(lines) if line.startswith("date,"))
+    f.write_text("\n".join([*lines[: header_at + 1], *lines[-30:]]) + "\n", encoding="utf-8")
+    with pytest.raises(AssumptionsError, match="52-week range needs prices from 2025-05-09 or earlier"):
+        load_assumptions(note_copy)
+
+
+def test_check_also_compiles_the_prose(note_copy: Path) -> None:
+    edit(note_copy / "narrative.yaml", "{{ cloud.maas[2028] | rmb_bn }}", "{{ cloud.saas[2028] | rmb_bn }}")
+    code, out = check(note_copy)
+    assert code == 2
+    assert "narrative.yaml:" in out and "saas" in out and "(in {{ cloud.saas[2028] | rmb_bn }})" in out
+
+
+def test_unwritable_output_folder_is_a_clear_error(note_copy: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "afile"
+    blocker.write_text("not a folder")
+    result = CliRunner().invoke(main, ["build", str(note_copy), "--out", str(blocker / "sub")])
+    assert result.exit_code == 1
+    assert "cannot write to the output folder" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_pe_on_negative_earnings_is_refused_where_the_part_is_defined(note_copy: Path) -> None:
+    edit(note_copy / "forecast.yaml", "      values: {2027: 124600}", "      values: {2027: -124600}")
+    v = note_copy / "valuation.yaml"
+    with pytest.raises(AssumptionsError) as info:
+        load_assumptions(note_copy)
+    (problem,) = info.value.problems
+    assert f"valuation.yaml:{line_of(v, 'multiple: 10.0')}:" in problem
+    assert "P/E multiple of 'ecommerce_net_profit' = -124,600 (zero or negative) is not meaningful" in problem

@@ -99,7 +99,7 @@ def test_failed_build_keeps_previous_output(note_copy: Path, tmp_path: Path) -> 
     before = digest(first.folder)
     edit(note_copy / "narrative.yaml", "{{ cloud.maas[2028] | rmb_bn }}", "{{ cloud.maas.nope | rmb_bn }}")
     result = CliRunner().invoke(main, ["build", str(note_copy), "--out", str(out)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # broken prose is bad input
     assert "narrative.yaml" in result.output and "Traceback" not in result.output
     assert digest(first.folder) == before
     assert [p.name for p in out.iterdir()] == [note_copy.name]  # no staging left behind
@@ -151,3 +151,15 @@ def test_missing_template_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "templates" / "partials" / "risks.html").unlink()
     with pytest.raises(RenderError, match=r"partials/risks\.html"):
         render_html(DEFAULT_NOTE, tmp_path / "templates")
+
+
+def test_a_cover_that_overflows_fails_the_build(note_copy: Path, tmp_path: Path) -> None:
+    long = "Cloud demand keeps compounding across every layer of the stack. " * 6
+    out = tmp_path / "out"
+    first = build_note(note_copy.parent / note_copy.name, out)
+    before = digest(first.folder)
+    edit(note_copy / "narrative.yaml", "summary: >-\n", f"summary: >-\n  {long.strip()}\n  ")
+    result = CliRunner().invoke(main, ["build", str(note_copy), "--out", str(out)])
+    assert result.exit_code == 1  # a build failure, not bad input
+    assert "the cover runs over one page" in result.output
+    assert digest(first.folder) == before

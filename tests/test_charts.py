@@ -194,7 +194,7 @@ def test_sotp_parts_add_up_to_fair_value(model: Model, specs: dict[str, dict]) -
     data = rows(specs["sotp"], "part", "value")
     assert [r["part"] for r in data[:-1]] == [p.name for p in val.parts]
     assert [r["value"] for r in data[:-1]] == [p.per_share for p in val.parts]
-    assert data[-1]["part"] == "Net cash (after 30% discount)"
+    assert data[-1]["part"] == "Net cash, less 30% discount"
     assert data[-1]["value"] == pytest.approx(val.net_cash_value / val.shares)
     assert sum(r["value"] for r in data) == pytest.approx(val.fair_value)
 

@@ -18,7 +18,7 @@ def prose_error(note: Path, old: str, new: str) -> str:
     return info.value.message
 
 
-HEADLINE = "  {{ 2031 | fy }}; Buy, target {{ val.targets.ads | target }} per ADS."
+HEADLINE = "  {{ val.targets.ads | target }} per ADS."
 
 
 @pytest.mark.parametrize(
@@ -35,8 +35,11 @@ HEADLINE = "  {{ 2031 | fy }}; Buy, target {{ val.targets.ads | target }} per AD
 )
 def test_prose_reaches_only_model_values(note_copy: Path, expression: str, message: str) -> None:
     error = prose_error(note_copy, HEADLINE, f"  {expression}")
-    assert "narrative.yaml: headline" in error
+    # The message names the file, the headline's line (the key is on line 12) and the field.
+    assert f"narrative.yaml:{_line_of_key(note_copy, 'headline:')}:" in error
+    assert "headline:" in error
     assert message.lower() in error.lower()
+    assert f"(in {expression})" in error
 
 
 def test_prose_is_escaped(note_copy: Path) -> None:
@@ -48,7 +51,19 @@ def test_prose_is_escaped(note_copy: Path) -> None:
 
 def test_syntax_error_in_prose_names_the_field(note_copy: Path) -> None:
     error = prose_error(note_copy, HEADLINE, "  {{ cloud.maas[2031] | rmb_bn }")
-    assert "narrative.yaml: headline" in error
+    assert f"narrative.yaml:{_line_of_key(note_copy, 'headline:')}:" in error
+    assert "template syntax" in error
+
+
+def test_numbers_in_prose_must_be_formatted(note_copy: Path) -> None:
+    error = prose_error(note_copy, HEADLINE, "  {{ cloud.paas[2031] }}")
+    assert "without a filter" in error
+    assert "(in {{ cloud.paas[2031] }})" in error
+
+
+def _line_of_key(note: Path, key: str) -> int:
+    lines = (note / "narrative.yaml").read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if line.startswith(key))
 
 
 def test_figures_are_numbered_in_order_and_cross_references_resolve(note_copy: Path) -> None:

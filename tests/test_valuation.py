@@ -54,3 +54,23 @@ def test_round_to_step_half_up(value: float, step: float, expected: float) -> No
 @pytest.mark.parametrize(("etr", "rating"), [(0.15, "Buy"), (0.1499, "Hold"), (0.0, "Hold"), (-0.01, "Sell")])
 def test_rating_thresholds(etr: float, rating: str) -> None:
     assert rate(etr, tiny_house()) == rating
+
+
+def test_net_debt_counts_in_full() -> None:
+    fc = build_forecast(tiny_forecast(), shares_per_ads=8)
+    v = tiny_valuation()
+    v = v.model_copy(update={"net_cash": v.net_cash.model_copy(update={"amount": -10000.0})})
+    val = build_valuation(v, fc, tiny_company(), tiny_house())
+    assert val.net_cash_value == pytest.approx(-10000)  # no 30% "discount" on debt
+    assert val.equity_value == pytest.approx(63200 + 60000 + 300000 - 10000)
+    assert val.cash_label == "Net debt"
+
+
+@pytest.mark.parametrize(("price", "rating"), [(53.06, "Buy"), (53.10, "Hold")])
+def test_rating_uses_the_return_as_printed(price: float, rating: str) -> None:
+    """Target 60 + dividend 1: 61/53.06 - 1 = 14.96%, printed 15.0% -> Buy; 61/53.10 - 1 = 14.88% -> Hold."""
+    fc = build_forecast(tiny_forecast(), shares_per_ads=8)
+    val = build_valuation(
+        tiny_valuation(), fc, tiny_company(ads_price=price, h_price=price * 7 / 8 / 0.9), tiny_house()
+    )
+    assert val.targets["ads"].rating == rating

@@ -118,8 +118,12 @@ class Forecast:
         return self.capex_cumulative / float(row(self.cloud, "total").reindex(years).sum())
 
 
-def build_forecast(f: ForecastFile, shares_per_ads: float) -> Forecast:
-    """Run the whole forecast. Pure: reads the frozen inputs, returns new frames."""
+def build_forecast(f: ForecastFile, shares_per_ads: float, eps_unit: str = "ADS") -> Forecast:
+    """Run the whole forecast. Pure: reads the frozen inputs, returns new frames.
+
+    Earnings per share are per unit of the lead listing (``shares_per_ads`` shares each,
+    named ``eps_unit`` in labels).
+    """
     years = tuple(range(f.timeline.first_year, f.timeline.last_year + 1))
     rows: list[SegmentRow] = []
     levels: dict[str, pd.Series] = {}
@@ -135,7 +139,11 @@ def build_forecast(f: ForecastFile, shares_per_ads: float) -> Forecast:
 
     fin_years = tuple(range(f.financials.first_year - 1, f.financials.last_year + 1))
     fin = _build_financials(f, row(cloud, "total"), fin_years, shares_per_ads)
-    labels = {k: line.label for k, line in f.financials.lines.items()} | DERIVED_LABELS
+    labels = (
+        {k: line.label for k, line in f.financials.lines.items()}
+        | DERIVED_LABELS
+        | {"eps_ads": f"Non-GAAP EPS per {eps_unit} (diluted)"}
+    )
     notes = {k: line.note for k, line in f.financials.lines.items() if line.note}
     previous = pd.DataFrame({k: pd.Series(v, dtype=float) for k, v in f.financials.previous.items()}).T
     return Forecast(

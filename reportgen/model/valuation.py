@@ -55,6 +55,13 @@ class Valuation:
     fair_value: float
     targets: dict[str, Target]
 
+    @property
+    def cash_label(self) -> str:
+        """'Net cash, less 30% discount', or 'Net debt' (which is never discounted)."""
+        if self.net_cash > 0:
+            return f"Net cash, less {self.net_cash_discount:.0%} discount"
+        return "Net debt"
+
 
 def round_to(value: float, step: float) -> float:
     """Round half up to a multiple of ``step`` (banker's rounding would move 202.5 down)."""
@@ -77,7 +84,12 @@ def build_valuation(v: ValuationFile, fc: Forecast, company: CompanyFile, house:
         metric = fc.fin_line(part.metric)[v.year]
         if math.isnan(metric):
             raise ModelError(
-                f"valuation: {part.name} needs {part.metric} for {v.year}, which the model lacks"
+                f"valuation.yaml: {part.name} needs {part.metric} for {v.year}, which the model lacks"
+            )
+        if metric <= 0:
+            raise ModelError(
+                f"valuation.yaml: {part.name}: a {part.method} multiple of a zero or negative "
+                f"{part.metric} ({metric:,.0f} for {v.year}) is not meaningful; value it another way"
             )
         parts.append(
             (
@@ -90,13 +102,17 @@ def build_valuation(v: ValuationFile, fc: Forecast, company: CompanyFile, house:
                 metric * part.multiple,
             )
         )
-    net_cash_value = v.net_cash.amount * (1.0 - v.net_cash.discount)
+    # The haircut applies to cash that may never reach shareholders; net debt counts in full.
+    amount = v.net_cash.amount
+    net_cash_value = amount * (1.0 - v.net_cash.discount) if amount > 0 else amount
     equity = sum(p[6] for p in parts) + net_cash_value
     shares = fc.fin_line(v.shares_line)[v.year]
     if not shares > 0:
-        raise ModelError(f"valuation: diluted shares for {v.year} must be positive, got {shares}")
+        raise ModelError(f"valuation.yaml: diluted shares for {v.year} must be positive, got {shares}")
     if equity <= 0:
-        raise ModelError(f"valuation: equity value is {equity:,.0f}; a target price needs a positive value")
+        raise ModelError(
+            f"valuation.yaml: equity value is {equity:,.0f}; a target price needs a positive value"
+        )
     fair = equity / shares
     values = tuple(
         PartValue(k, n, meth, ml, metric, mult, val, val / shares, val / equity)
@@ -110,10 +126,13 @@ def build_valuation(v: ValuationFile, fc: Forecast, company: CompanyFile, house:
         upside = tp / listing.price - 1.0
         dy = listing.dividend_per_unit / listing.price
         etr = upside + dy
-        cap = listing.price / listing.shares_per_unit * shares / 1000.0
+        # Rate on the return as printed (0.1%), so the cover never shows 15.0% beside Hold.
+        printed_etr = round_to(etr, 0.001)
+        outstanding = company.company.shares_outstanding or shares
+        cap = listing.price / listing.shares_per_unit * outstanding / 1000.0
         change = tp / listing.previous_target - 1.0 if listing.previous_target else None
         targets[listing.key] = Target(
-            listing, tp, listing.price, upside, dy, etr, rate(etr, house), cap, change
+            listing, tp, listing.price, upside, dy, etr, rate(printed_etr, house), cap, change
         )
     return Valuation(
         year=v.year,
