@@ -433,7 +433,7 @@ def _sotp(valuation: Valuation, fy: Callable[[int], str], house: House, symbol: 
     y = alt.Y("part:N", sort=order, title=None, axis=alt.Axis(labelLimit=300, grid=False, labelPadding=6))
     base = alt.Chart().encode(x=x, y=y)
     bars = base.mark_bar(color=colour(house, "series1", "#000000"), height={"band": 0.68})
-    text = alt.Text("value:Q", format=BN_LABEL)
+    text = alt.Text("value:Q", format=",.2f")  # per-share values, as the SOTP table prints them
     right = base.transform_filter("datum.value >= 0").mark_text(align="left", dx=4)
     left = base.transform_filter("datum.value < 0").mark_text(align="right", dx=-4)
     zero = (
