@@ -4,16 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from reportgen.model.forecast import OPEX
 from reportgen.schema import CompanyFile, ForecastFile, House, ValuationFile
-
-SIX_OPEX = (
-    "product_development",
-    "sales_marketing",
-    "general_admin",
-    "amortization",
-    "impairment",
-    "other_operating",
-)
 
 
 def tiny_forecast(**overrides: Any) -> ForecastFile:
@@ -26,7 +18,7 @@ def tiny_forecast(**overrides: Any) -> ForecastFile:
         "rev_eliminations": {2026: -8200, 2027: -1600},
         "revenue_prior": {2025: 150000},
         "cost_of_revenue": {2026: 100000, 2027: 120000},
-        **{k: {2026: 5000, 2027: 5000} for k in SIX_OPEX},
+        **{k: {2026: 5000, 2027: 5000} for k in OPEX},
         "net_income": {2026: 20000, 2027: 25000},
         "nci": {2026: -2000, 2027: 1000},
         "adj_net_income": {2026: 24000, 2027: 30000},

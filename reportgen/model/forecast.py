@@ -10,28 +10,7 @@ import pandas as pd
 from reportgen.model.line import Line
 from reportgen.schema import ForecastFile, Segment
 
-#: Input lines the income statement needs, with the years it needs them for.
-REQUIRED_LINES = (
-    "rev_ecommerce",
-    "rev_aidc",
-    "rev_others",
-    "rev_unallocated",
-    "rev_eliminations",
-    "cost_of_revenue",
-    "product_development",
-    "sales_marketing",
-    "general_admin",
-    "amortization",
-    "impairment",
-    "other_operating",
-    "net_income",
-    "nci",
-    "adj_net_income",
-    "ebita_ecommerce",
-    "ebita_others",
-    "ebita_rest",
-    "diluted_shares",
-)
+#: Revenue by segment; rev_cloud comes from the cloud build, the rest are inputs.
 REVENUE_PARTS = (
     "rev_ecommerce",
     "rev_aidc",
@@ -48,7 +27,19 @@ OPEX = (
     "impairment",
     "other_operating",
 )
+#: Segment EBITA; ebita_cloud is cloud revenue times the cloud margin.
 EBITA_PARTS = ("ebita_ecommerce", "ebita_cloud", "ebita_others", "ebita_rest")
+#: Input lines the income statement needs, each for every financial year.
+REQUIRED_LINES = (
+    *(k for k in REVENUE_PARTS if k != "rev_cloud"),
+    "cost_of_revenue",
+    *OPEX,
+    "net_income",
+    "nci",
+    "adj_net_income",
+    *(k for k in EBITA_PARTS if k != "ebita_cloud"),
+    "diluted_shares",
+)
 
 
 def row(frame: pd.DataFrame, key: str) -> pd.Series:
