@@ -189,22 +189,24 @@ def _rating_checker(house: House) -> Any:
     return check
 
 
+def _unique_keys(items: Iterable[Any], loc: Loc, what: str) -> Iterator[tuple[Loc, str]]:
+    """Each item's ``key`` may appear once: a repeated key would silently shadow the first."""
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        if item.key in seen:
+            yield (*loc, i, "key"), f"{what} key '{item.key}' is used twice"
+        seen.add(item.key)
+
+
 def _check_narrative(narrative: BaseModel) -> Iterator[tuple[Loc, str]]:
     assert isinstance(narrative, NarrativeFile)
-    keys: set[str] = set()
-    for i, section in enumerate(narrative.sections):
-        if section.key in keys:
-            yield ("sections", i, "key"), f"section key '{section.key}' is used twice"
-        keys.add(section.key)
+    yield from _unique_keys(narrative.sections, ("sections",), "section")
 
 
 def _check_company(company: BaseModel) -> Iterator[tuple[Loc, str]]:
     assert isinstance(company, CompanyFile)
-    seen: set[str] = set()
+    yield from _unique_keys(company.listings, ("listings",), "listing")
     for i, listing in enumerate(company.listings):
-        if listing.key in seen:
-            yield ("listings", i, "key"), f"listing key '{listing.key}' is used twice"
-        seen.add(listing.key)
         if listing.currency not in company.fx and listing.currency != company.company.reporting_currency:
             yield (
                 ("listings", i, "currency"),
@@ -352,11 +354,8 @@ def _check_scenarios(scen: BaseModel) -> Iterator[tuple[Loc, str]]:
     if first not in actual_years:
         yield ("consumption",), f"need an actual value for the first year {first}"
     last_actual = max(actual_years, default=first)
-    keys: set[str] = set()
+    yield from _unique_keys(scen.scenarios, ("scenarios",), "scenario")
     for i, case in enumerate(scen.scenarios):
-        if case.key in keys:
-            yield ("scenarios", i, "key"), f"scenario key '{case.key}' is used twice"
-        keys.add(case.key)
         for name in ("consumption_growth", "price_growth"):
             values: dict[int, float] = getattr(case, name)
             yield from _years_outside(values, first, last, ("scenarios", i, name))

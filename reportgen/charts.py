@@ -518,32 +518,13 @@ def _bar_labels(rows: list[Row], x: alt.X, y_scale: alt.Scale) -> alt.Chart:
     )
 
 
-def nice_ticks(lo: float, hi: float, most: int, unit: float) -> list[float]:
-    """The densest 1-2-2.5-5 ticks in [lo, hi] that number at most ``most`` and print exactly.
-
-    ``unit`` is the smallest step the axis format can show (1 for whole bn, 0.01 for whole
-    percent): a 2.5% step would print as 3%, 5%, 8%, so such steps are skipped.
-    """
-    span = hi - lo
-    if not span > 0:
-        return [lo]
-    exp = math.floor(math.log10(span / (10 * most)))
-    for e in range(exp, exp + 4):
-        for m in NICE_STEPS:
-            step = m * 10.0**e
-            if not _whole(step / unit):
-                continue
-            first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
-            if last - first + 1 <= most:
-                return [round(i * step, 12) for i in range(first, last + 1)]
-    return [lo, hi]
-
-
 def bracket_ticks(low: float, high: float, most: int, unit: float) -> list[float]:
     """The densest 1-2-2.5-5 ticks that enclose [low, high] in at most ``most`` ticks.
 
-    Unlike ``nice_ticks`` the first tick is at or below ``low`` and the last at or above
-    ``high``, so no plotted value sits beyond the labelled range of its axis.
+    The first tick is at or below ``low`` and the last at or above ``high``, so no plotted
+    value sits beyond the labelled range of its axis. ``unit`` is the smallest step the
+    axis format can show (1 for whole bn, 0.01 for whole percent): a 2.5% step would print
+    as 3%, 5%, 8%, so such steps are skipped.
     """
     span = max(high - low, unit)
     exp = math.floor(math.log10(span / (10 * most)))

@@ -31,11 +31,10 @@ class RatingCount:
 
 @dataclass(frozen=True)
 class Coverage:
-    """The distribution plus the notes that could not be rated."""
+    """The distribution over rated companies."""
 
     counts: tuple[RatingCount, ...]
     rated: int
-    unrated: tuple[str, ...]
 
 
 Rated = tuple[str, str, str]  # company, publication date (ISO), rating
@@ -59,7 +58,6 @@ def build_coverage(root: Path, house: House, known: dict[str, Rated] | None = No
     be rated is left out and logged; its name never reaches the published page.
     """
     latest: dict[str, tuple[str, str]] = {}
-    unrated: list[str] = []
     for folder in find_notes(root):
         try:
             company, date, rating = (
@@ -70,7 +68,6 @@ def build_coverage(root: Path, house: House, known: dict[str, Rated] | None = No
                 exc.format_message() if isinstance(exc, ReportgenError) else f"{type(exc).__name__}: {exc}"
             )
             log.warning("coverage: %s cannot be rated: %s", folder.name, message)
-            unrated.append(folder.name)
             continue
         if company not in latest or date >= latest[company][0]:
             latest[company] = (date, rating)
@@ -80,4 +77,4 @@ def build_coverage(root: Path, house: House, known: dict[str, Rated] | None = No
         RatingCount(band.name, ratings.count(band.name), ratings.count(band.name) / total if total else 0.0)
         for band in house.rating_scheme
     )
-    return Coverage(counts, total, tuple(unrated))
+    return Coverage(counts, total)

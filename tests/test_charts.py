@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -267,11 +266,15 @@ def test_nm_and_nan_points_are_dropped() -> None:
 
 
 @pytest.mark.parametrize(
-    ("lo", "hi", "most", "unit"),
-    [(0.0, 833.4, 5, 1.0), (0.33, 0.45, 4, 0.01), (-0.2, 9.6, 4, 0.01), (0.1, 0.9, 4, 0.01)],
+    ("lo", "hi", "most", "unit", "expected"),
+    [
+        (0.0, 833.4, 5, 1.0, [0, 250, 500, 750, 1000]),  # steps of 200 would need 6 ticks
+        (0.0, 140.9, 5, 1.0, [0, 50, 100, 150]),  # the top bar (140.9) sits below the top tick
+        (0.3479, 0.4278, 4, 0.01, [0.30, 0.35, 0.40, 0.45]),  # total growth 35%-43%
+        (0.15, 0.70, 4, 0.01, [0.0, 0.25, 0.50, 0.75]),
+    ],
 )
-def test_nice_ticks_print_exactly(lo: float, hi: float, most: int, unit: float) -> None:
-    ticks = ch.nice_ticks(lo, hi, most, unit)
-    assert 1 <= len(ticks) <= most
-    assert all(lo - 1e-9 <= t <= hi + 1e-9 for t in ticks)
-    assert all(re.fullmatch(r"-?\d+", f"{t / unit:.6f}".rstrip("0").rstrip(".")) for t in ticks)
+def test_bracket_ticks_enclose_the_data(
+    lo: float, hi: float, most: int, unit: float, expected: list[float]
+) -> None:
+    assert ch.bracket_ticks(lo, hi, most, unit) == pytest.approx(expected)

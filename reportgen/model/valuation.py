@@ -18,7 +18,6 @@ class PartValue:
     key: str
     name: str
     method: str
-    metric_label: str
     metric: float
     multiple: float
     value: float
@@ -79,7 +78,7 @@ def rate(etr: float, house: House) -> str:
 
 def build_valuation(v: ValuationFile, fc: Forecast, company: CompanyFile, house: House) -> Valuation:
     """Value each part, add discounted net cash, divide by diluted shares, convert per listing."""
-    parts: list[tuple[str, str, str, str, float, float, float]] = []
+    metrics: list[float] = []
     for part in v.parts:
         metric = fc.fin_line(part.metric)[v.year]
         if math.isnan(metric):
@@ -91,21 +90,11 @@ def build_valuation(v: ValuationFile, fc: Forecast, company: CompanyFile, house:
                 f"valuation.yaml: {part.name}: a {part.method} multiple of a zero or negative "
                 f"{part.metric} ({metric:,.0f} for {v.year}) is not meaningful; value it another way"
             )
-        parts.append(
-            (
-                part.key,
-                part.name,
-                part.method,
-                fc.labels.get(part.metric, part.metric),
-                metric,
-                part.multiple,
-                metric * part.multiple,
-            )
-        )
+        metrics.append(metric)
     # The haircut applies to cash that may never reach shareholders; net debt counts in full.
     amount = v.net_cash.amount
     net_cash_value = amount * (1.0 - v.net_cash.discount) if amount > 0 else amount
-    equity = sum(p[6] for p in parts) + net_cash_value
+    equity = sum(m * p.multiple for m, p in zip(metrics, v.parts, strict=True)) + net_cash_value
     shares = fc.fin_line(v.shares_line)[v.year]
     if not shares > 0:
         raise ModelError(f"valuation.yaml: diluted shares for {v.year} must be positive, got {shares}")
@@ -115,8 +104,17 @@ def build_valuation(v: ValuationFile, fc: Forecast, company: CompanyFile, house:
         )
     fair = equity / shares
     values = tuple(
-        PartValue(k, n, meth, ml, metric, mult, val, val / shares, val / equity)
-        for k, n, meth, ml, metric, mult, val in parts
+        PartValue(
+            p.key,
+            p.name,
+            p.method,
+            m,
+            p.multiple,
+            m * p.multiple,
+            m * p.multiple / shares,
+            m * p.multiple / equity,
+        )
+        for m, p in zip(metrics, v.parts, strict=True)
     )
     targets: dict[str, Target] = {}
     for listing in company.listings:
