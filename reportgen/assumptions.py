@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, TypeVar
+from xml.etree import ElementTree
 
 from pydantic import BaseModel
 
@@ -32,7 +33,6 @@ from reportgen.schema import (
 )
 from reportgen.yamlsource import Loc, SourceMap, load_yaml, validate
 
-NOTE_FILES = ("company.yaml", "forecast.yaml", "scenarios.yaml", "valuation.yaml", "narrative.yaml")
 HOUSE_FILE = "house.yaml"
 DERIVED_LINES = frozenset(DERIVED_LABELS)
 #: Names the prose uses for whole-business lines; a segment may not take them.
@@ -154,6 +154,15 @@ def _check_house(house: BaseModel) -> Iterator[tuple[Loc, str]]:
             yield ("colours", name), f"expected a colour like '#0B3C5D', got {value!r}"
 
 
+def _is_svg(path: Path) -> bool:
+    """Well-formed XML whose root is <svg>: what WeasyPrint and browsers can draw."""
+    try:
+        root = ElementTree.parse(path).getroot()
+    except (ElementTree.ParseError, OSError):
+        return False
+    return root.tag.rsplit("}", 1)[-1] == "svg"
+
+
 def _logo_checker(folder: Path) -> Any:
     def check(house: BaseModel) -> Iterator[tuple[Loc, str]]:
         assert isinstance(house, House)
@@ -167,8 +176,11 @@ def _logo_checker(folder: Path) -> Any:
         elif not path.is_file():
             yield ("logo",), f"no file {house.logo!r} beside house.yaml"
         else:
-            head = path.read_bytes()[:4096]
-            ok = b"<svg" in head if path.suffix.lower() == ".svg" else head.startswith(b"\x89PNG\r\n\x1a\n")
+            ok = (
+                _is_svg(path)
+                if path.suffix.lower() == ".svg"
+                else path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+            )
             if not ok:
                 yield ("logo",), f"{house.logo!r} is not a readable {path.suffix.lower()[1:].upper()} image"
 
@@ -387,6 +399,7 @@ def _valuation_checker(forecast: ForecastFile) -> Any:
                 f"valuation year {valuation.year} is outside the financial years "
                 f"{fin.first_year}-{fin.last_year}",
             )
+        yield from _unique_keys(valuation.parts, ("parts",), "part")
         known = sorted(set(fin.lines) | DERIVED_LINES)
         for i, part in enumerate(valuation.parts):
             if part.metric not in known:

@@ -24,7 +24,9 @@ class AssumptionsError(ReportgenError):
 
 
 class ModelError(ReportgenError):
-    """Inputs that validate one by one but cannot be modelled together."""
+    """Inputs that validate one by one but cannot be modelled together (bad input: exit 2)."""
+
+    exit_code = 2
 
 
 class RenderError(ReportgenError):

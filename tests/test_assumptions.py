@@ -295,3 +295,27 @@ def test_pe_on_negative_earnings_is_refused_where_the_part_is_defined(note_copy:
     (problem,) = info.value.problems
     assert f"valuation.yaml:{line_of(v, 'multiple: 10.0')}:" in problem
     assert "P/E multiple of 'ecommerce_net_profit' = -124,600 (zero or negative) is not meaningful" in problem
+
+
+def test_negative_equity_is_bad_input_not_a_crash(note_copy: Path) -> None:
+    edit(note_copy / "valuation.yaml", "  amount: 265000", "  amount: -5000000")
+    code, out = check(note_copy)
+    assert code == 2
+    assert "valuation.yaml: equity value is" in out and "a target price needs a positive value" in out
+
+
+def test_duplicate_valuation_part(note_copy: Path) -> None:
+    f = note_copy / "valuation.yaml"
+    edit(f, "  - key: others", "  - key: aidc")
+    with pytest.raises(
+        AssumptionsError, match=r"valuation\.yaml:\d+:\d+: parts\[3\]\.key: part key 'aidc' is used twice"
+    ):
+        load_assumptions(note_copy)
+
+
+def test_malformed_svg_logo(note_copy: Path) -> None:
+    (note_copy.parent / "house-logo.svg").write_text("<svg><rect></svg>", encoding="utf-8")
+    with pytest.raises(
+        AssumptionsError, match=r"house\.yaml:\d+:\d+: logo: 'house-logo.svg' is not a readable SVG"
+    ):
+        load_assumptions(note_copy)
