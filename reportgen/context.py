@@ -89,7 +89,7 @@ class NoteContext:
         return f"{c.company.name} ({tickers}): {c.note.title}"
 
 
-def build_prose_values(a: Assumptions, fc: Forecast, market: Market, val: Valuation) -> dict[str, Any]:
+def build_prose_values(fc: Forecast, market: Market, val: Valuation) -> dict[str, Any]:
     """The names the analyst's prose may use. Nothing else is reachable from the sandbox."""
     cloud = {r.key: fc.cloud_line(r.key) for r in fc.cloud_rows}
     total = fc.cloud_line("total")
@@ -152,7 +152,7 @@ def build_context(
         valuation=val,
         charts=charts,
         tables=MappingProxyType(tables),
-        prose_values=MappingProxyType(build_prose_values(a, fc, market, val)),
+        prose_values=MappingProxyType(build_prose_values(fc, market, val)),
         generated=a.company.note.date,
         coverage=coverage,
         trading=MappingProxyType(
