@@ -21,7 +21,7 @@ from jinja2 import (
     Undefined,
     UndefinedError,
 )
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from reportgen.context import Namespace, NoteContext
@@ -175,15 +175,20 @@ def make_prose(
     def prose(text: str, loc: Loc) -> Markup:
         try:
             return Markup(render(text))
-        except TemplateSyntaxError as exc:
-            return_error = fail(loc, f"template syntax: {exc.message}{culprit(text)}")
-        except (UndefinedError, SecurityError) as exc:
-            return_error = fail(loc, f"{exc}{culprit(text)}")
-        except RenderError as exc:
-            return_error = fail(loc, f"{exc.message}{culprit(text)}")
-        except (TypeError, ValueError, AttributeError, KeyError, ZeroDivisionError) as exc:
-            return_error = fail(loc, f"{exc}{culprit(text)}")
-        raise return_error from None
+        except (
+            TemplateError,
+            RenderError,
+            TypeError,
+            ValueError,
+            AttributeError,
+            KeyError,
+            ZeroDivisionError,
+        ) as exc:
+            if isinstance(exc, TemplateSyntaxError):
+                message = f"template syntax: {exc.message}"
+            else:
+                message = exc.message if isinstance(exc, RenderError) and exc.message else str(exc)
+            raise fail(loc, f"{message}{culprit(text)}") from None
 
     return prose
 

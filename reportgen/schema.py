@@ -123,6 +123,10 @@ class CompanyFile(Strict):
     listings: list[Listing] = Field(min_length=1)
     analysts: list[Analyst] = Field(min_length=1)
 
+    def fx_rate(self, currency: str) -> float:
+        """Reporting currency per unit of ``currency`` (1 for the reporting currency itself)."""
+        return 1.0 if currency == self.company.reporting_currency else self.fx[currency]
+
 
 # --------------------------------------------------------------------------- forecast.yaml
 

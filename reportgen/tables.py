@@ -13,7 +13,7 @@ from reportgen.formatting import fmt_fy
 from reportgen.model.forecast import Forecast
 from reportgen.model.line import Line
 from reportgen.model.market import Market
-from reportgen.model.ratios import NM, NotMeaningful, Ratio, growth
+from reportgen.model.ratios import NotMeaningful, Ratio, growth, share
 from reportgen.model.valuation import Valuation
 from reportgen.schema import CompanyFile
 
@@ -217,7 +217,7 @@ def build_income_table(fc: Forecast, source: str) -> Table:
         return Row(label or fc.labels[key], tuple(line(key)[y] for y in years), style=style)
 
     def pct(label: str, num: str, den: str) -> Row:
-        return Row(label, tuple(_safe_div(line(num)[y], line(den)[y]) for y in years), "pct", 1, ("pct",))
+        return Row(label, tuple(share(line(num)[y], line(den)[y]) for y in years), "pct", 1, ("pct",))
 
     def yoy(key: str) -> Row:
         return Row("yoy growth", _ratios(dict(line(key).yoy), years), "pct", 1, ("pct",))
@@ -296,8 +296,7 @@ def build_summary_table(fc: Forecast, company: CompanyFile, source: str) -> Tabl
     """Cover table: revenue, EBITA, net profit, EPS, growth and P/E at today's ADS price."""
     years = range(fc.fin_years[1], fc.fin_years[-1] + 1)
     lead = company.listings[0]
-    fx = 1.0 if lead.currency == company.company.reporting_currency else company.fx[lead.currency]
-    price_rep = lead.price * fx
+    price_rep = lead.price * company.fx_rate(lead.currency)
     line = fc.fin_line
     rows = (
         Row("Revenue (Rmb mn)", tuple(line("revenue")[y] for y in years)),
@@ -308,7 +307,7 @@ def build_summary_table(fc: Forecast, company: CompanyFile, source: str) -> Tabl
         Row("yoy growth", _ratios(dict(line("eps_ads").yoy), years), "pct", 1, ("pct",)),
         Row(
             f"P/E at {lead.symbol}{lead.price:,.2f}",
-            tuple(_safe_div(price_rep, line("eps_ads")[y]) for y in years),
+            tuple(share(price_rep, line("eps_ads")[y]) for y in years),
             "multiple",
             1,
         ),
@@ -383,11 +382,3 @@ def build_sotp_table(val: Valuation, company: CompanyFile, last_actual: int, sou
         source,
         tuple(notes),
     )
-
-
-def _safe_div(num: float, den: float) -> Ratio:
-    if math.isnan(num) or math.isnan(den):
-        return math.nan
-    if den <= 0:
-        return NM
-    return num / den

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -30,10 +29,9 @@ def specs(model: Model) -> dict[str, dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def built(model: Model) -> tuple[Charts, float]:
-    start = time.perf_counter()
-    charts = build_charts(model.forecast, model.market, model.valuation, model.a.house)
-    return charts, time.perf_counter() - start
+def charts(model: Model) -> Charts:
+    """Speed is measured by `make bench`, not asserted here."""
+    return build_charts(model.forecast, model.market, model.valuation, model.a.house)
 
 
 def rows(spec: dict[str, Any], *fields: str) -> list[dict[str, Any]]:
@@ -86,22 +84,16 @@ def test_spec_is_valid_vega_lite_with_key_and_no_title(specs: dict[str, dict], k
     assert "title" not in spec  # the figure caption carries the title
 
 
-def test_svg_renders_deterministically_and_fast(specs: dict[str, dict]) -> None:
-    render_svg(specs["sotp"])  # the first call starts vl-convert's engine
-    start = time.perf_counter()
+def test_svg_renders_deterministically(specs: dict[str, dict]) -> None:
     first = [render_svg(s) for s in specs.values()]
-    elapsed = time.perf_counter() - start
     second = [render_svg(s) for s in specs.values()]
     assert first == second
     assert all(svg.lstrip().startswith("<svg") for svg in first)
-    assert elapsed < 5.0, f"six SVGs took {elapsed:.2f}s"
 
 
-def test_build_charts(built: tuple[Charts, float], specs: dict[str, dict]) -> None:
-    charts, elapsed = built
+def test_build_charts(charts: Charts, specs: dict[str, dict]) -> None:
     assert charts.keys == KEYS and len(charts) == len(KEYS)
     assert [c.key for c in charts] == list(KEYS)
-    assert elapsed < 10.0, f"build_charts took {elapsed:.2f}s"
     for chart in charts.items:
         assert chart.spec == specs[chart.key]
         assert "<svg" in chart.svg and chart.title and chart.spec["description"] == chart.alt
@@ -112,10 +104,8 @@ def test_build_charts(built: tuple[Charts, float], specs: dict[str, dict]) -> No
 @pytest.mark.parametrize(
     ("key", "size"), [("cloud-revenue", ch.FULL), ("capex", (ch.FULL[0], 200)), ("ai-revenue", ch.HALF)]
 )
-def test_svg_is_the_size_the_spec_asks_for(
-    built: tuple[Charts, float], key: str, size: tuple[int, int]
-) -> None:
-    svg = built[0][key].svg
+def test_svg_is_the_size_the_spec_asks_for(charts: Charts, key: str, size: tuple[int, int]) -> None:
+    svg = charts[key].svg
     assert f'width="{size[0]}"' in svg[:300] and f'height="{size[1]}"' in svg[:300]
 
 
@@ -201,8 +191,7 @@ def test_sotp_parts_add_up_to_fair_value(model: Model, specs: dict[str, dict]) -
 # --------------------------------------------------------------------------- alt text
 
 
-def test_alt_texts_quote_the_key_figures(model: Model, built: tuple[Charts, float]) -> None:
-    charts, _ = built
+def test_alt_texts_quote_the_key_figures(model: Model, charts: Charts) -> None:
     fc, val = model.forecast, model.valuation
     cloud = charts["cloud-revenue"].alt
     assert "Rmb159.0bn in FY26E to Rmb833.4bn in FY31E" in cloud

@@ -43,7 +43,7 @@ def growth(current: float | None, previous: float | None) -> Ratio:
 
 
 def share(part: float | None, whole: float | None) -> Ratio:
-    """Part over whole; NM when the whole is zero or negative."""
+    """Part over whole (also any ratio on a base: margin, P/E); NM when the base is <= 0."""
     if is_missing(part) or is_missing(whole):
         return math.nan
     assert part is not None and whole is not None

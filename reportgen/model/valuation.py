@@ -118,7 +118,7 @@ def build_valuation(v: ValuationFile, fc: Forecast, company: CompanyFile, house:
     )
     targets: dict[str, Target] = {}
     for listing in company.listings:
-        fx = 1.0 if listing.currency == company.company.reporting_currency else company.fx[listing.currency]
+        fx = company.fx_rate(listing.currency)
         unrounded = fair * listing.shares_per_unit / fx
         tp = round_to(unrounded, listing.rounding)
         upside = tp / listing.price - 1.0
