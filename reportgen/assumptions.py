@@ -1,13 +1,14 @@
 """Load a note's assumption files into one validated, frozen Assumptions object.
 
-A note is a folder under ``assumptions/`` holding company.yaml, forecast.yaml,
-scenarios.yaml, valuation.yaml and narrative.yaml; the house profile is
-``assumptions/house.yaml``. Every file is checked in full and all problems of all
+A note is a folder under ``assumptions/`` holding company.yaml, model.yaml,
+valuation.yaml, exhibits.yaml and narrative.yaml (and optionally prices.csv); the
+house profile is ``assumptions/house.yaml``. Every file is checked in full and all problems of all
 files are reported together, each as ``file:line:col: field: message``.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -18,47 +19,47 @@ from xml.etree import ElementTree
 
 from pydantic import BaseModel
 
-from reportgen.errors import AssumptionsError
-from reportgen.model.forecast import DERIVED_LABELS, REQUIRED_LINES
+from reportgen.errors import AssumptionsError, ModelError
+from reportgen.model.engine import CompiledModel, ModelRun, compile_model, run_model
+from reportgen.periods import MONTHS, PeriodError, Timeline
 from reportgen.prices import PRICES_FILE, PriceHistory, load_prices
 from reportgen.schema import (
+    ChartSpec,
     CompanyFile,
-    ForecastFile,
+    ExhibitsFile,
     House,
     Listing,
+    ModelFile,
     NarrativeFile,
-    ScenariosFile,
-    Segment,
+    RowSpec,
+    TableSpec,
     ValuationFile,
 )
-from reportgen.yamlsource import Loc, SourceMap, load_yaml, validate
+from reportgen.yamlsource import Loc, SourceMap, format_problem, load_yaml, validate
 
 HOUSE_FILE = "house.yaml"
-DERIVED_LINES = frozenset(DERIVED_LABELS)
-#: Names the prose uses for whole-business lines; a segment may not take them.
-RESERVED_SEGMENT_KEYS = frozenset({"total", "external"})
-#: Growth above this (as a fraction) is almost always a percentage typed as a number.
-MAX_SEGMENT_GROWTH = 20.0
+NOTE_FILES = ("company.yaml", "model.yaml", "valuation.yaml", "exhibits.yaml", "narrative.yaml")
 HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
 #: Implied prices of two listings of the same shares may differ by this much at most.
 MAX_LISTING_GAP = 0.03
-MAX_SCENARIO_GROWTH = 100.0
 
 M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
 class Assumptions:
-    """Everything one note needs, validated. ``slug`` names the output files."""
+    """Everything one note needs, validated, with its model already run. ``slug`` names the output."""
 
     slug: str
     folder: Path
     house: House
     company: CompanyFile
-    forecast: ForecastFile
-    scenarios: ScenariosFile
+    model: ModelFile
     valuation: ValuationFile
+    exhibits: ExhibitsFile
     narrative: NarrativeFile
+    compiled: CompiledModel = field(compare=False, repr=False)
+    run: ModelRun = field(compare=False, repr=False)
     prices: PriceHistory | None = None
     logo: Path | None = None
     narrative_source: SourceMap | None = field(default=None, compare=False, repr=False)
@@ -77,7 +78,8 @@ def house_path_for(note_folder: Path) -> Path:
 
 
 def load_assumptions(folder: Path, house_file: Path | None = None) -> Assumptions:
-    """Read and validate every file of one note; raise one AssumptionsError for all problems."""
+    """Read and validate every file of one note, compile and run its model, then check the
+    exhibits and narrative against the numbers; raise one AssumptionsError for all problems."""
     problems: list[str] = []
     sources: dict[str, SourceMap] = {}
     house_file = house_file or house_path_for(folder)
@@ -94,11 +96,18 @@ def load_assumptions(folder: Path, house_file: Path | None = None) -> Assumption
     house = load(house_file, House, [_check_house, _logo_checker(house_file.parent)])
     company_checks = [_check_company, *([_rating_checker(house)] if house else [])]
     company = load(folder / "company.yaml", CompanyFile, company_checks)
-    forecast = load(folder / "forecast.yaml", ForecastFile, [_check_forecast])
-    scenarios = load(folder / "scenarios.yaml", ScenariosFile, [_check_scenarios])
-    valuation_checks = [_valuation_checker(forecast)] if forecast else []
-    valuation = load(folder / "valuation.yaml", ValuationFile, valuation_checks)
-    narrative = load(folder / "narrative.yaml", NarrativeFile, [_check_narrative])
+    compiled: list[CompiledModel] = []
+    model_checks = [_model_checker(company, compiled)] if company else []
+    model = load(folder / "model.yaml", ModelFile, model_checks)
+    run = None
+    if compiled:
+        try:
+            run = run_model(compiled[0])
+        except ModelError as exc:
+            problems.append(exc.format_message())
+    valuation = load(folder / "valuation.yaml", ValuationFile, [_valuation_checker(run)] if run else [])
+    exhibits = load(folder / "exhibits.yaml", ExhibitsFile, [_exhibits_checker(run)] if run else [])
+    narrative = load(folder / "narrative.yaml", NarrativeFile, [_narrative_checker(exhibits)])
     prices = None
     if company is not None and (folder / PRICES_FILE).is_file():
         try:
@@ -107,16 +116,18 @@ def load_assumptions(folder: Path, house_file: Path | None = None) -> Assumption
             problems.extend(exc.problems)
     if problems:
         raise AssumptionsError(problems)
-    assert house and company and forecast and scenarios and valuation and narrative
+    assert house and company and model and valuation and exhibits and narrative and run and compiled
     return Assumptions(
         slug=folder.name,
         folder=folder,
         house=house,
         company=company,
-        forecast=forecast,
-        scenarios=scenarios,
+        model=model,
         valuation=valuation,
+        exhibits=exhibits,
         narrative=narrative,
+        compiled=compiled[0],
+        run=run,
         prices=prices,
         logo=house_file.parent / house.logo if house.logo else None,
         narrative_source=sources["narrative.yaml"],
@@ -125,12 +136,6 @@ def load_assumptions(folder: Path, house_file: Path | None = None) -> Assumption
 
 # --------------------------------------------------------------------------- checks
 # Each check yields (location, message); yamlsource maps the location to file:line:col.
-
-
-def _years_outside(values: dict[int, float], first: int, last: int, loc: Loc) -> Iterator[tuple[Loc, str]]:
-    for year in values:
-        if not first <= year <= last:
-            yield (*loc, year), f"fiscal year {year} is not on the timeline {first}-{last}"
 
 
 def _check_house(house: BaseModel) -> Iterator[tuple[Loc, str]]:
@@ -210,11 +215,6 @@ def _unique_keys(items: Iterable[Any], loc: Loc, what: str) -> Iterator[tuple[Lo
         seen.add(item.key)
 
 
-def _check_narrative(narrative: BaseModel) -> Iterator[tuple[Loc, str]]:
-    assert isinstance(narrative, NarrativeFile)
-    yield from _unique_keys(narrative.sections, ("sections",), "section")
-
-
 def _check_company(company: BaseModel) -> Iterator[tuple[Loc, str]]:
     assert isinstance(company, CompanyFile)
     yield from _unique_keys(company.listings, ("listings",), "listing")
@@ -247,178 +247,285 @@ def _check_company(company: BaseModel) -> Iterator[tuple[Loc, str]]:
                 f"{company.listings[0].security}'s per share; check the price, FX rate or shares per unit",
             )
 
-
-def _check_segment_tree(
-    segments: list[Segment], loc: Loc, first: int, last: int, forecast_from: int, top: bool, seen: set[str]
-) -> Iterator[tuple[Loc, str]]:
-    for i, seg in enumerate(segments):
-        here = (*loc, i)
-        if seg.key in seen:
-            yield (*here, "key"), f"segment key '{seg.key}' is used twice"
-        if seg.key in RESERVED_SEGMENT_KEYS:
-            yield (*here, "key"), f"'{seg.key}' is reserved for the whole cloud business; pick another key"
-        seen.add(seg.key)
-        for year, value in seg.values.items():
-            if value < 0:
-                yield (*here, "values", year), f"revenue cannot be negative, got {value}"
-        for year, g in seg.growth.items():
-            if g <= -1:
-                yield (*here, "growth", year), f"growth of {g} would take revenue to zero or below"
-            elif g > MAX_SEGMENT_GROWTH:
-                yield (
-                    (*here, "growth", year),
-                    f"growth of {g} is {g:.0%}; growth is a fraction (0.43 for 43%): "
-                    "did you type a percentage?",
-                )
-        yield from _years_outside(seg.values, first, last, (*here, "values"))
-        yield from _years_outside(seg.growth, first, last, (*here, "growth"))
-        for year in seg.growth:
-            if year in seg.values:
-                yield (*here, "growth", year), f"{year} has both a value and a growth rate: keep one"
-            if year == first:
-                yield (*here, "growth", year), f"{year} is the first year: growth needs a previous year"
-        if seg.children:
-            if seg.growth:
-                yield (*here, "growth"), "a segment with children is their sum: give growth to the children"
-            yield from _check_segment_tree(
-                seg.children, (*here, "children"), first, last, forecast_from, False, seen
-            )
-            covered = set(seg.values)
-        else:
-            covered = _covered_years(seg, first, last)
-            for year in range(forecast_from, last + 1):
-                if year not in covered:
-                    yield (*here,), f"no value or growth for {year}: every forecast year needs one"
-                    break
-        if top and first not in covered and not seg.children:
-            yield (*here, "values"), f"top-level segments need a value for {first}"
+    if company.company.fiscal_year_end not in MONTHS:
+        yield (
+            ("company", "fiscal_year_end"),
+            f"expected a month name such as March or December, got {company.company.fiscal_year_end!r}",
+        )
 
 
-def _covered_years(seg: Segment, first: int, last: int) -> set[int]:
-    covered: set[int] = set()
-    for year in range(first, last + 1):
-        if year in seg.values or (year in seg.growth and year - 1 in covered):
-            covered.add(year)
-    return covered
+def _model_checker(company: CompanyFile | None, out: list[CompiledModel]) -> Any:
+    """Compile the model (periods, units, references, cycles); keep the result for the build."""
+
+    def check(model: BaseModel) -> Iterator[tuple[Loc, str]]:
+        assert isinstance(model, ModelFile) and company is not None
+        if company.company.fiscal_year_end not in MONTHS:
+            return  # reported against company.yaml
+        compiled, problems = compile_model(model, company)
+        yield from problems
+        if compiled is not None:
+            out.append(compiled)
+
+    return check
 
 
-def _check_forecast(forecast: BaseModel) -> Iterator[tuple[Loc, str]]:
-    assert isinstance(forecast, ForecastFile)
-    tl = forecast.timeline
-    if not tl.first_year <= tl.last_actual < tl.last_year:
-        yield ("timeline",), "need first_year <= last_actual < last_year"
-        return
-    first, last = tl.first_year, tl.last_year
-    yield from _check_segment_tree(
-        forecast.cloud.segments, ("cloud", "segments"), first, last, tl.last_actual + 1, True, set()
-    )
-    fin = forecast.financials
-    needs = {
-        "external_share": range(tl.last_actual + 1, last + 1),
-        "ebita_margin": range(fin.first_year, fin.last_year + 1),
-    }
-    for name, years in needs.items():
-        values: dict[int, float] = getattr(forecast.cloud, name)
-        yield from _years_outside(values, first, last, ("cloud", name))
-        for year, v in values.items():
-            if not 0 <= v <= 1:
-                yield ("cloud", name, year), f"expected a fraction between 0 and 1, got {v}"
-        missing = [y for y in years if y not in values]
-        if missing:
-            yield ("cloud", name), f"missing values for {', '.join(map(str, missing))}"
-    for year, v in forecast.capex.items():
-        if v < 0:
-            yield ("capex", year), f"capex cannot be negative, got {v}"
-    yield from _years_outside(forecast.capex, first, last, ("capex",))
-    if not first <= fin.first_year <= fin.last_year <= last:
-        yield ("financials", "first_year"), f"financial years must lie within the timeline {first}-{last}"
-    fin_years = range(fin.first_year, fin.last_year + 1)
-    for key in REQUIRED_LINES:
-        if key not in fin.lines:
-            hint = get_close_matches(key, [k for k in fin.lines if k not in REQUIRED_LINES], n=1)
-            also = f"; is '{hint[0]}' a misspelling of it?" if hint else ""
-            yield ("financials", "lines"), f"required line '{key}' is missing{also}"
-            continue
-        missing = [y for y in fin_years if y not in fin.lines[key].values]
-        if missing:
-            yield (
-                ("financials", "lines", key, "values"),
-                f"'{key}' needs a value for every financial year; missing {', '.join(map(str, missing))}",
-            )
-    for key, line in fin.lines.items():
-        if key in DERIVED_LINES:
-            yield ("financials", "lines", key), f"'{key}' is computed by the model; it cannot be an input"
-        yield from _years_outside(line.values, first, last, ("financials", "lines", key, "values"))
-    for key, values in fin.previous.items():
-        if key not in fin.lines and key not in DERIVED_LINES:
-            yield ("financials", "previous", key), f"unknown line '{key}'"
-        yield from _years_outside(values, first, last, ("financials", "previous", key))
+def _period(tl: Timeline, raw: Any, loc: Loc) -> tuple[Any, list[tuple[Loc, str]]]:
+    """``raw`` as a period of ``tl``, or the problem with it."""
+    try:
+        return tl.normalise(raw), []
+    except PeriodError as exc:
+        return None, [(loc, str(exc))]
 
 
-def _check_scenarios(scen: BaseModel) -> Iterator[tuple[Loc, str]]:
-    assert isinstance(scen, ScenariosFile)
-    first, last = scen.first_year, scen.last_year
-    actual_years = set(scen.consumption)
-    if set(scen.price) != actual_years:
-        yield ("price",), "price and consumption need the same actual years"
-    for name in ("consumption", "price"):
-        yield from _years_outside(getattr(scen, name), first, last, (name,))
-    if first not in actual_years:
-        yield ("consumption",), f"need an actual value for the first year {first}"
-    last_actual = max(actual_years, default=first)
-    yield from _unique_keys(scen.scenarios, ("scenarios",), "scenario")
-    for i, case in enumerate(scen.scenarios):
-        for name in ("consumption_growth", "price_growth"):
-            values: dict[int, float] = getattr(case, name)
-            yield from _years_outside(values, first, last, ("scenarios", i, name))
-            missing = [y for y in range(last_actual + 1, last + 1) if y not in values]
-            if missing:
-                yield ("scenarios", i, name), f"missing growth for {', '.join(map(str, missing))}"
-            for year, g in values.items():
-                if year <= last_actual:
-                    yield (
-                        ("scenarios", i, name, year),
-                        f"{year} is an actual year; growth starts in {last_actual + 1}",
-                    )
-                if g <= -1:
-                    yield ("scenarios", i, name, year), f"growth of {g} would make the value zero or negative"
-                elif g > MAX_SCENARIO_GROWTH:
-                    yield (
-                        ("scenarios", i, name, year),
-                        f"growth of {g} is {g:.0%}; growth is a fraction: did you type a percentage?",
-                    )
+def _known_line(run: ModelRun, key: str, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    if key not in run.lines:
+        hint = get_close_matches(key, list(run.lines), n=1)
+        yield loc, f"unknown line '{key}'" + (f"; did you mean '{hint[0]}'?" if hint else "")
 
 
-def _valuation_checker(forecast: ForecastFile) -> Any:
+def _valuation_checker(run: ModelRun) -> Any:
     def check(valuation: BaseModel) -> Iterator[tuple[Loc, str]]:
         assert isinstance(valuation, ValuationFile)
-        fin = forecast.financials
-        if not fin.first_year <= valuation.year <= fin.last_year:
-            yield (
-                ("year",),
-                f"valuation year {valuation.year} is outside the financial years "
-                f"{fin.first_year}-{fin.last_year}",
-            )
         yield from _unique_keys(valuation.parts, ("parts",), "part")
-        known = sorted(set(fin.lines) | DERIVED_LINES)
+        bad = list(_known_line(run, valuation.shares, ("shares",)))
         for i, part in enumerate(valuation.parts):
-            if part.metric not in known:
+            bad += list(_known_line(run, part.metric, ("parts", i, "metric")))
+        yield from bad
+        if bad:
+            return
+        shares = run.lines[valuation.shares]
+        year, problems = _period(shares.timeline, valuation.year, ("year",))
+        yield from problems
+        if year is None:
+            return
+        if "share" not in dict(shares.unit.dims):
+            yield (
+                ("shares",),
+                f"'{valuation.shares}' is in {shares.unit}; expected a share count such as 'mn shares'",
+            )
+        first = run.lines[valuation.parts[0].metric].unit
+        for i, part in enumerate(valuation.parts):
+            metric = run.lines[part.metric]
+            if metric.timeline is not shares.timeline:
                 yield (
                     ("parts", i, "metric"),
-                    f"unknown metric '{part.metric}'; expected one of {', '.join(known)}",
+                    f"'{part.metric}' is not on the timeline of '{valuation.shares}'",
                 )
-            elif part.metric in fin.lines and valuation.year not in fin.lines[part.metric].values:
-                yield ("parts", i, "metric"), f"'{part.metric}' has no value for {valuation.year}"
-            elif part.metric in fin.lines and fin.lines[part.metric].values[valuation.year] <= 0:
-                value = fin.lines[part.metric].values[valuation.year]
+                continue
+            if not metric.unit.is_money:
+                yield (
+                    ("parts", i, "metric"),
+                    f"'{part.metric}' is in {metric.unit}; a multiple needs a money line",
+                )
+            elif not metric.unit.compatible(first):
+                yield (
+                    ("parts", i, "metric"),
+                    f"'{part.metric}' is in {metric.unit} but '{valuation.parts[0].metric}' in {first}: "
+                    "value every part in one unit",
+                )
+            value = metric.value(year)
+            if math.isnan(value):
+                yield (
+                    ("parts", i, "metric"),
+                    f"'{part.metric}' has no value for {shares.timeline.label(year)}",
+                )
+            elif value <= 0:
                 yield (
                     ("parts", i, "multiple"),
                     f"a {part.method} multiple of '{part.metric}' = {value:,.0f} (zero or negative) is not "
                     "meaningful; value this part another way",
                 )
-        if valuation.shares_line not in fin.lines:
-            yield ("shares_line",), f"unknown line '{valuation.shares_line}'"
-        elif valuation.year not in fin.lines[valuation.shares_line].values:
-            yield ("shares_line",), f"'{valuation.shares_line}' has no value for {valuation.year}"
+        if math.isnan(shares.value(year)):
+            yield ("shares",), f"'{valuation.shares}' has no value for {shares.timeline.label(year)}"
+
+    return check
+
+
+def _exhibits_checker(run: ModelRun) -> Any:
+    def check(exhibits: BaseModel) -> Iterator[tuple[Loc, str]]:
+        assert isinstance(exhibits, ExhibitsFile)
+        for key in exhibits.tables.keys() & exhibits.charts.keys():
+            yield ("charts", key), f"'{key}' is also a table key: exhibit keys must be unique"
+        for key, table in exhibits.tables.items():
+            yield from _check_table(run, table, ("tables", key))
+        for key, chart in exhibits.charts.items():
+            yield from _check_chart(run, chart, ("charts", key))
+
+    return check
+
+
+def _timeline_of(run: ModelRun, key: str | None, loc: Loc) -> tuple[Timeline | None, list[tuple[Loc, str]]]:
+    if key is None:
+        return run.timeline, []
+    if key not in run.timelines:
+        return None, [((*loc, "timeline"), f"unknown timeline '{key}'; have {', '.join(run.timelines)}")]
+    return run.timelines[key], []
+
+
+def _span(
+    tl: Timeline, raw: list[Any] | None, loc: Loc, what: str
+) -> tuple[tuple[Any, ...], list[tuple[Loc, str]]]:
+    """The periods a [first, last] pair covers; default: the timeline's estimates."""
+    if raw is None:
+        return tuple(p for p in tl.periods if not tl.is_actual(p)) or tl.periods, []
+    if len(raw) != 2:
+        return (), [(loc, f"{what}: expected [first, last], got {len(raw)} values")]
+    first, p1 = _period(tl, raw[0], (*loc, 0))
+    last, p2 = _period(tl, raw[1], (*loc, 1))
+    if p1 or p2:
+        return (), p1 + p2
+    span = tl.span(first, last)
+    if not span:
+        return (), [(loc, f"{what}: {tl.label(first)} comes after {tl.label(last)}")]
+    return span, []
+
+
+def _check_cases(run: ModelRun, cases: list[str] | None, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    for i, case in enumerate(cases or []):
+        if case not in run.cases:
+            yield (*loc, i), f"unknown scenario '{case}'; have {', '.join(run.cases)}"
+
+
+def _check_table(run: ModelRun, table: TableSpec, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    tl, problems = _timeline_of(run, table.timeline, loc)
+    yield from problems
+    if tl is None:
+        return
+    periods, problems = _span(tl, table.periods, (*loc, "periods"), "periods")
+    yield from problems
+    if table.cagr is not None:
+        span, problems = _span(tl, table.cagr, (*loc, "cagr"), "cagr")
+        yield from problems
+        if len(span) == 1:
+            yield (*loc, "cagr"), "a CAGR needs two different periods"
+    yield from _check_cases(run, table.scenarios, (*loc, "scenarios"))
+    if table.kind == "revisions":
+        if not table.lines:
+            yield (*loc, "lines"), "a revisions table lists the lines to compare"
+        for i, key in enumerate(table.lines):
+            bad = list(_known_line(run, key, (*loc, "lines", i)))
+            yield from bad
+            if not bad and key not in run.previous:
+                yield (*loc, "lines", i), f"'{key}' has no previous estimates (model.yaml: previous)"
+        return
+    if table.kind == "valuation":
+        return
+    if not table.rows:
+        yield (*loc, "rows"), "a table needs rows"
+    for i, row in enumerate(table.rows):
+        yield from _check_row(run, row, (*loc, "rows", i), tl, periods, table.scenarios)
+
+
+def _check_row(
+    run: ModelRun, row: RowSpec, loc: Loc, tl: Timeline, periods: tuple[Any, ...], cases: list[str] | None
+) -> Iterator[tuple[Loc, str]]:
+    kinds = [k for k in ("line", "yoy", "ratio", "heading", "price_multiple") if getattr(row, k) is not None]
+    if len(kinds) != 1:
+        yield (
+            loc,
+            "give exactly one of line, yoy, ratio, heading or price_multiple"
+            + (f" (got {', '.join(kinds)})" if kinds else ""),
+        )
+        return
+    kind = kinds[0]
+    if row.scenario is not None:
+        yield from _check_cases(run, [row.scenario], (*loc, "scenario"))
+    if kind == "heading":
+        return
+    keys = [(k, (*loc, kind, i)) for i, k in enumerate(row.ratio)] if kind == "ratio" else []
+    if kind == "ratio" and len(row.ratio or []) != 2:
+        yield (*loc, "ratio"), "expected [numerator, denominator]"
+        return
+    if kind != "ratio":
+        keys = [(getattr(row, kind), (*loc, kind))]
+    if row.with_share:
+        keys.append((row.with_share, (*loc, "with_share")))
+    bad = False
+    for key, where in keys:
+        for problem in _known_line(run, key, where):
+            bad = True
+            yield problem
+        if not bad and run.lines[key].timeline is not tl:
+            bad = True
+            yield where, f"'{key}' is on timeline '{run.lines[key].timeline.key}', not the table's '{tl.key}'"
+    if bad or kind != "line":
+        return
+    for case in cases or [row.scenario or run.base.key]:
+        line = run.line(row.line, case) if case in run.cases else run.lines[row.line]
+        missing = [tl.label(p) for p in periods if math.isnan(line.value(p))]
+        if missing:
+            yield (
+                (*loc, "line"),
+                f"'{row.line}' has no value for {', '.join(missing)}, which the table shows; "
+                "give values or narrow the table's periods",
+            )
+            return
+
+
+def _check_chart(run: ModelRun, chart: ChartSpec, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    tl, problems = _timeline_of(run, chart.timeline, loc)
+    yield from problems
+    if tl is None:
+        return
+    yield from _span(tl, chart.periods, (*loc, "periods"), "periods")[1]
+    if chart.period is not None:
+        yield from _period(tl, chart.period, (*loc, "period"))[1]
+    yield from _check_cases(run, chart.scenarios, (*loc, "scenarios"))
+    if chart.data == "valuation":
+        if chart.kind not in ("horizontal_bars", "waterfall"):
+            yield (*loc, "data"), "valuation data is drawn as horizontal_bars or waterfall"
+        return
+    if not chart.lines:
+        yield (*loc, "lines"), "a chart needs at least one line"
+    refs = [(k, (*loc, "lines", i)) for i, k in enumerate(chart.lines)]
+    refs += [(k, (*loc, "labels", k)) for k in chart.labels if k not in chart.lines]
+    if chart.total:
+        refs.append((chart.total, (*loc, "total")))
+    if chart.rhs is not None:
+        given = [k for k in ("line", "yoy", "share") if getattr(chart.rhs, k) is not None]
+        if len(given) != 1:
+            yield (*loc, "rhs"), "give exactly one of line, yoy or share"
+        if chart.rhs.line:
+            refs.append((chart.rhs.line, (*loc, "rhs", "line")))
+        if chart.rhs.yoy:
+            refs.append((chart.rhs.yoy, (*loc, "rhs", "yoy")))
+        for i, k in enumerate(chart.rhs.share or []):
+            refs.append((k, (*loc, "rhs", "share", i)))
+    for key, where in refs:
+        bad = list(_known_line(run, key, where))
+        yield from bad
+        if not bad and run.lines[key].timeline is not tl:
+            yield where, f"'{key}' is on timeline '{run.lines[key].timeline.key}', not the chart's '{tl.key}'"
+    if chart.kind in ("horizontal_bars", "waterfall") and chart.period is None:
+        yield (*loc, "period"), f"a {chart.kind} chart of lines shows one period: give period"
+
+
+def _narrative_checker(exhibits: ExhibitsFile | None) -> Any:
+    def check(narrative: BaseModel) -> Iterator[tuple[Loc, str]]:
+        assert isinstance(narrative, NarrativeFile)
+        yield from _unique_keys(narrative.sections, ("sections",), "section")
+        if exhibits is None:
+            return
+        known = [*exhibits.tables, *exhibits.charts]
+        placed: dict[str, Loc] = {}
+        spots: list[tuple[str, Loc]] = []
+        if narrative.cover_table is not None:
+            spots.append((narrative.cover_table, ("cover_table",)))
+        for i, section in enumerate(narrative.sections):
+            spots += [(key, ("sections", i, "exhibits", j)) for j, key in enumerate(section.exhibits)]
+        for key, loc in spots:
+            if key not in known:
+                hint = get_close_matches(key, known, n=1)
+                yield (
+                    loc,
+                    f"no exhibit '{key}' in exhibits.yaml" + (f"; did you mean '{hint[0]}'?" if hint else ""),
+                )
+            elif key in placed:
+                yield loc, f"exhibit '{key}' is placed twice; each exhibit appears once"
+            placed[key] = loc
+        if narrative.cover_table is not None and narrative.cover_table in exhibits.charts:
+            yield ("cover_table",), f"'{narrative.cover_table}' is a chart; the cover takes a table"
+        if not any(s.risks for s in narrative.sections):
+            yield ("sections",), "no section prints the risks: add 'risks: true' to one"
 
     return check

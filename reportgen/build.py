@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,12 +11,11 @@ from pathlib import Path
 from reportgen.assumptions import load_assumptions
 from reportgen.charts import build_charts, register_fonts
 from reportgen.context import build_context
-from reportgen.coverage import build_coverage
+from reportgen.coverage import Ratings, build_coverage
 from reportgen.errors import ReportgenError
-from reportgen.model.forecast import build_forecast
-from reportgen.model.market import build_market
 from reportgen.model.valuation import build_valuation
 from reportgen.pdf import render_pdf
+from reportgen.publish import clean_leftovers, make_staging, publish
 from reportgen.render import render_note
 
 log = logging.getLogger(__name__)
@@ -67,46 +64,65 @@ class _Stages:
             self.progress(stage)
 
 
-def render_html(note_folder: Path, templates: Path = TEMPLATES, progress: Progress | None = None) -> Rendered:
-    """Assumptions -> model -> charts -> HTML, with nothing written to disk."""
+def render_html(
+    note_folder: Path,
+    templates: Path = TEMPLATES,
+    progress: Progress | None = None,
+    ratings: Ratings | None = None,
+) -> Rendered:
+    """Assumptions -> model -> charts -> HTML, with nothing written to disk.
+
+    ``ratings`` carries the ratings of notes already valued in this invocation, so a batch
+    values each note once for the ratings distribution, not once per note built.
+    """
     step = progress if isinstance(progress, _Stages) else _Stages(note_folder.name, progress)
-    step("loading assumptions")
+    step("loading assumptions and running the model")
     a = load_assumptions(note_folder)
-    step("running the model")
-    forecast = build_forecast(
-        a.forecast, a.company.listings[0].shares_per_unit, a.company.listings[0].security
-    )
-    market = build_market(a.scenarios)
-    valuation = build_valuation(a.valuation, forecast, a.company, a.house)
+    step("valuing")
+    valuation = build_valuation(a.valuation, a.run, a.company, a.house)
     step("drawing charts")
     register_fonts(templates / "assets" / "fonts")
     charts = build_charts(
-        forecast, market, valuation, a.house, symbol=a.company.company.reporting_symbol, prices=a.prices
+        a.exhibits.charts,
+        a.run,
+        valuation,
+        a.company,
+        a.house,
+        prices=a.prices,
+        illustrative_prices=a.company.note.illustrative_prices,
     )
     step("rating the house's coverage")
     lead = a.company.listings[0].key
-    rated = (a.company.company.name, a.company.note.date.isoformat(), valuation.targets[lead].rating)
-    coverage = build_coverage(note_folder.parent, a.house, {note_folder.name: rated})
+    known = ratings if ratings is not None else {}
+    known[note_folder.resolve()] = (
+        a.company.company.name,
+        a.company.note.date.isoformat(),
+        valuation.targets[lead].rating,
+    )
+    coverage = build_coverage(note_folder.parent, a.house, known)
     step("rendering HTML")
-    ctx = build_context(a, forecast, market, valuation, charts, coverage)
+    ctx = build_context(a, valuation, charts, coverage)
     html = render_note(ctx, [templates])
     return Rendered(html, {c.key: c.svg for c in charts.items}, a.logo)
 
 
 def build_note(
-    note_folder: Path, out_dir: Path, templates: Path = TEMPLATES, progress: Progress | None = None
+    note_folder: Path,
+    out_dir: Path,
+    templates: Path = TEMPLATES,
+    progress: Progress | None = None,
+    ratings: Ratings | None = None,
 ) -> BuiltNote:
-    """Build one note into ``out_dir/<slug>/``; the previous output survives any failure."""
+    """Build one note into ``out_dir/<slug>/``; the previous output survives any failure.
+
+    The caller checks that ``out_dir`` overlaps no input (``publish.check_output_folder``).
+    """
     slug = note_folder.name
     step = _Stages(slug, progress)
     try:
-        rendered = render_html(note_folder, templates, step)
-        try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=f".{slug}.staging-", dir=out_dir))
-        except OSError as exc:
-            raise ReportgenError(f"cannot write to the output folder {out_dir}: {exc.strerror}") from None
-        staging.chmod(0o755)  # mkdtemp makes it private; published notes are for everyone
+        rendered = render_html(note_folder, templates, step, ratings)
+        clean_leftovers(out_dir, slug)
+        staging = make_staging(out_dir, slug)
         try:
             step("writing assets")
             write_assets(staging, templates, rendered)
@@ -120,13 +136,16 @@ def build_note(
                 pdf_variant=PDF_VARIANT,
             )
             (staging / f"{slug}.pdf").write_bytes(pdf)
-            final = out_dir / slug
-            _swap_into_place(staging, final)
+            step("publishing")
+            final = publish(staging, out_dir, slug)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     except ReportgenError:
         log.info("%s: build stopped while %s; previous output left as it was", slug, step.current)
         raise
+    except OSError as exc:
+        log.info("%s: build stopped while %s; previous output left as it was", slug, step.current)
+        raise ReportgenError(f"{slug}: cannot write {exc.filename or out_dir}: {exc.strerror or exc}") from None
     return BuiltNote(slug, final, final / f"{slug}.html", final / f"{slug}.pdf")
 
 
@@ -141,17 +160,3 @@ def write_assets(folder: Path, templates: Path, rendered: Rendered) -> None:
         house = folder / "assets" / "house"
         house.mkdir()
         shutil.copyfile(rendered.logo, house / f"logo{rendered.logo.suffix.lower()}")
-
-
-def _swap_into_place(staging: Path, final: Path) -> None:
-    """Replace ``final`` with ``staging`` by two renames; restore the old one if the second fails."""
-    old = final.with_name(f".{final.name}.old-{os.getpid()}")
-    if final.exists():
-        final.rename(old)
-    try:
-        staging.rename(final)
-    except BaseException:
-        if old.exists() and not final.exists():
-            old.rename(final)
-        raise
-    shutil.rmtree(old, ignore_errors=True)

@@ -1,64 +1,74 @@
-"""Model -> charts: Vega-Lite specs, alt texts and SVGs for the figures in the note."""
+"""Declared chart specs + model -> Vega-Lite specs, alt texts and SVGs for the note's figures."""
 
 from __future__ import annotations
 
+import json
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping
+import textwrap
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import altair as alt
 import pandas as pd
 import vl_convert
 
 from reportgen.errors import RenderError
-from reportgen.model.forecast import Forecast
+from reportgen.model.engine import ModelRun
 from reportgen.model.line import Line
-from reportgen.model.market import Market
 from reportgen.model.ratios import NotMeaningful, Ratio
 from reportgen.model.valuation import Valuation
+from reportgen.periods import Period, PeriodError, Timeline
 from reportgen.prices import PriceHistory
-from reportgen.schema import House
+from reportgen.schema import ChartSpec, CompanyFile, House
 from reportgen.theme import chart_config, colour, palette
+from reportgen.units import PERCENT, SCALE_WORDS, Unit, parse_unit
 
-#: Cloud build rows the AI and MaaS charts are about.
-AI_KEY = "ai"
-MAAS_KEY = "maas"
 #: Figure sizes in px at 96 dpi: a 17 cm A4 column, and half of one with a gutter.
 FULL = (620, 240)
 HALF = (300, 200)
-#: The sum-of-the-parts chart grows with the number of parts.
-SOTP_HEIGHT_PER_BAR = 30
+#: The share-price chart sits in the cover's side column.
+PRICE_SIZE = (300, 125)
+#: Horizontal bar charts grow with the number of bars unless the spec gives a height.
+BAR_ROW_HEIGHT = 30
 #: Vega-Lite version vl-convert compiles with; pinned so output does not drift on upgrade.
 VL_VERSION = "6.4"
-#: d3 formats: bn with one decimal on labels, none on axes; percentages whole.
-BN_LABEL = ",.1f"
-BN_AXIS = ",.0f"
 PCT = ".0%"
 #: Leave this much of the plot above the tallest bar, so its label is not clipped.
 HEADROOM = 1.12
-#: With a line on the right axis, bars and their labels keep to the lower part of the plot
-#: and the line to a band above them, so the line never crosses a data label.
+#: With a series on the right axis, the left-axis marks keep to the lower part of the plot
+#: and the right-axis line to a band above them, so the line never crosses a data label.
 BAR_TOP = 0.5
 LINE_BAND = (0.62, 0.95)
 #: Tick steps (x 10^k) that print cleanly with whole-number formats.
 NICE_STEPS = (1.0, 2.0, 2.5, 5.0)
+#: Waterfall axis labels wrap at this many characters so long names do not collide.
+WRAP = 16
+#: Rough width of a 10 px chart character and of a legend symbol with its gap, to size
+#: legends and label room without measuring text.
+CHAR_PX = 6.0
+SYMBOL_PX = 30.0
+#: Colour roles of waterfall bars, in legend order.
+WATERFALL_KINDS = ("total", "increase", "decrease")
 
 Row = dict[str, Any]
+Point = tuple[str, float]
+Width = Literal["full", "half"]
 
 
 @dataclass(frozen=True)
 class Chart:
-    """One figure: the caption title, its text alternative, the spec and the rendered SVG."""
+    """One figure: caption title, text alternative, spec, SVG, column width and source line."""
 
     key: str
     title: str
     alt: str
     spec: dict[str, Any]
     svg: str
+    width: Width = "full"
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -93,16 +103,37 @@ class _Draft:
     title: str
     alt: str
     spec: dict[str, Any]
+    width: Width
+    source: str
 
 
 # --------------------------------------------------------------------------- public API
 
 
 def build_chart_specs(
-    forecast: Forecast, market: Market, valuation: Valuation, house: House, *, symbol: str = "Rmb"
+    specs: Mapping[str, ChartSpec], run: ModelRun, valuation: Valuation, company: CompanyFile, house: House
 ) -> dict[str, dict[str, Any]]:
-    """Every chart's Vega-Lite spec by key. Pure and deterministic: tests compare these."""
-    return {d.key: d.spec for d in _drafts(forecast, market, valuation, house, symbol)}
+    """Every declared chart's Vega-Lite spec by key. Pure and deterministic: tests compare these."""
+    return {d.key: d.spec for d in _drafts(specs, run, valuation, company, house)}
+
+
+def build_charts(
+    specs: Mapping[str, ChartSpec],
+    run: ModelRun,
+    valuation: Valuation,
+    company: CompanyFile,
+    house: House,
+    *,
+    prices: PriceHistory | None = None,
+    illustrative_prices: bool = False,
+) -> Charts:
+    """Drafts and SVGs for every declared chart in order, then the share-price chart if priced."""
+    drafts = _drafts(specs, run, valuation, company, house)
+    if prices is not None:
+        drafts.append(_price(prices, valuation, company, house, illustrative_prices))
+    return Charts(
+        tuple(Chart(d.key, d.title, d.alt, d.spec, render_svg(d.spec), d.width, d.source) for d in drafts)
+    )
 
 
 def render_svg(spec: Mapping[str, Any]) -> str:
@@ -128,80 +159,73 @@ def register_fonts(folder: Path) -> None:
         _FONT_DIRS.add(key)
 
 
-def build_charts(
-    forecast: Forecast,
-    market: Market,
-    valuation: Valuation,
-    house: House,
-    *,
-    symbol: str = "Rmb",
-    prices: PriceHistory | None = None,
-) -> Charts:
-    """Specs, alt texts and SVGs for every chart, in the order the note shows them."""
-    drafts = _drafts(forecast, market, valuation, house, symbol)
-    if prices is not None:
-        drafts.append(_price(prices, valuation, house))
-    return Charts(tuple(Chart(d.key, d.title, d.alt, d.spec, render_svg(d.spec)) for d in drafts))
+# --------------------------------------------------------------------------- numbers and words
 
 
-def _price(prices: PriceHistory, valuation: Valuation, house: House) -> _Draft:
-    """The lead listing's closing price over the history, with its target as a dashed rule."""
-    target = next(iter(valuation.targets.values()))
-    lst = target.listing
-    series = prices.closes[lst.key]
-    index = pd.DatetimeIndex(series.index)
-    rows: list[Row] = [
-        {"date": day.date().isoformat(), "close": round(float(v), 4)}
-        for day, v in zip(index, series, strict=True)
-    ]
-    line = (
-        alt.Chart(alt.Data(values=rows))
-        .mark_line(strokeWidth=1.4, color=colour(house, "series1", "#000000"))
-        .encode(
-            x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %y", tickCount=6, grid=False)),
-            y=alt.Y("close:Q", title=f"{lst.symbol} per {lst.security}", scale=alt.Scale(zero=False)),
-        )
-    )
-    tp = (
-        alt.Chart(
-            alt.Data(
-                values=[{"tp": target.fair_value, "label": f"Target {lst.symbol}{target.fair_value:,.0f}"}]
+@dataclass(frozen=True)
+class _Numbers:
+    """How one unit prints on a chart: axis title, bar labels and alt-text wording."""
+
+    title: str | None
+    prefix: str = ""
+    suffix: str = ""
+    pct: bool = False
+    decimals: int = 1
+
+    @property
+    def caption(self) -> str:
+        """The unit as alt text names it: the axis title, or % for percentages."""
+        return self.title or ("%" if self.pct else "values")
+
+    def text(self, v: float) -> str:
+        """Alt-text wording: symbol and scale word, at most one decimal (read aloud, not audited)."""
+        if self.pct:
+            return f"{v:.0%}"
+        sign = "-" if v < 0 else ""
+        return f"{sign}{self.prefix}{abs(v):,.{min(self.decimals, 1)}f}{self.suffix}"
+
+    def label(self, v: float) -> str:
+        """A bar's value label: the number alone, the axis title gives the unit."""
+        return f"{v:.0%}" if self.pct else f"{v:,.{self.decimals}f}"
+
+    def signed(self, v: float) -> str:
+        """A waterfall step's label: its sign always shown."""
+        return ("+" if v >= 0 else "") + self.label(v)
+
+    def tick_unit(self, values: Iterable[float]) -> float:
+        """Smallest tick step the axis format can show: whole percent, or a power of ten."""
+        if self.pct:
+            return 0.01
+        top = max((abs(v) for v in values), default=0.0)
+        return 1.0 if top >= 5 or top == 0 else 10.0 ** math.floor(math.log10(top / 5))
+
+    def axis_format(self, step: float) -> str:
+        """d3 format with just the decimals a tick step of ``step`` needs."""
+        scaled = step * 100 if self.pct else step
+        decimals = max(0, math.ceil(-math.log10(scaled) - 1e-9)) if scaled > 0 else 0
+        return f".{decimals}%" if self.pct else f",.{decimals}f"
+
+
+def _numbers(unit: Unit, company: CompanyFile, values: Iterable[float]) -> _Numbers:
+    """Wording for a unit: money with its printed symbol and scale word ('US$ bn'), % as %."""
+    top = max((abs(v) for v in values), default=0.0)
+    decimals = 0 if top >= 10_000 else 1
+    if unit.display == "pct":
+        return _Numbers(None, suffix="%", pct=True, decimals=0)
+    if unit.display == "mult":
+        return _Numbers("x", suffix="x", decimals=1)
+    currency = unit.currency
+    if currency is not None:
+        symbol = company.symbol(currency)
+        if unit.is_money and (unit.scale == 1 or unit.scale in SCALE_WORDS):
+            word = SCALE_WORDS.get(unit.scale, "")
+            return _Numbers(" ".join(f"{symbol} {word}".split()), symbol.strip(), word, decimals=decimals)
+        if unit.per is not None and unit.scale == 1:
+            return _Numbers(
+                f"{symbol.strip()} per {unit.per}", symbol.strip(), decimals=2 if top < 10_000 else 0
             )
-        )
-        .mark_rule(strokeDash=[4, 3], color=colour(house, "accent", "#000000"))
-        .encode(y="tp:Q")
-    )
-    tp_label = tp.mark_text(align="left", dx=4, dy=-6, color=colour(house, "accent", "#000000")).encode(
-        x=alt.value(0), text="label:N"
-    )
-    spec = _spec(alt.layer(line, tp, tp_label), 300, 125)
-    first, last = series.index[0].date(), series.index[-1].date()
-    alt_text = (
-        f"Line of {lst.ticker} closing prices from {first:%-d %b %Y} to {last:%-d %b %Y}, between "
-        f"{lst.symbol}{series.min():,.2f} and {lst.symbol}{series.max():,.2f}, ending at "
-        f"{lst.symbol}{series.iloc[-1]:,.2f}; a dashed line marks the target of "
-        f"{lst.symbol}{target.fair_value:,.0f}."
-    )
-    return _draft("price", f"{lst.ticker} share price ({lst.symbol}) and target", alt_text, spec, house)
-
-
-# --------------------------------------------------------------------------- labels and numbers
-
-
-def fy_label(year: int, last_actual: int) -> str:
-    """Fiscal year as printed: FY25A for reported years, FY26E for estimates."""
-    return f"FY{year % 100:02d}{'A' if year <= last_actual else 'E'}"
-
-
-def cy_label(year: int, last_actual: int) -> str:
-    """Calendar year as printed: 2025A, 2026E."""
-    return f"{year}{'A' if year <= last_actual else 'E'}"
-
-
-def short_label(label: str) -> str:
-    """Legend-sized segment name: 'Non-AI-related cloud revenues' -> 'Non-AI'."""
-    text = re.sub(r"\s+revenues?$", "", label.strip(), flags=re.IGNORECASE)
-    return re.sub(r"-related cloud$", "", text, flags=re.IGNORECASE)
+    text = str(unit) if str(unit) not in ("", "number", "count") else ""
+    return _Numbers(text or None, suffix=f" {text}" if text else "", decimals=decimals)
 
 
 def _value(x: Ratio | float | None) -> float | None:
@@ -209,249 +233,587 @@ def _value(x: Ratio | float | None) -> float | None:
     if x is None or isinstance(x, NotMeaningful):
         return None
     v = float(x)
-    return None if math.isnan(v) else v
+    return None if math.isnan(v) or math.isinf(v) else v
 
 
-def _bn(symbol: str, v: float) -> str:
-    return f"{symbol}{v:,.1f}bn"
-
-
-def _pct(v: float) -> str:
-    return f"{v:.0%}"
-
-
-def _bn_of(symbol: str) -> Callable[[float], str]:
-    return lambda v: _bn(symbol, v)
-
-
-def _moves(rows: list[Row], fmt: Callable[[float], str]) -> str:
+def _moves(points: list[Point], fmt: Callable[[float], str]) -> str:
     """Trend wording ('rises from X in FY26E to Y in FY31E', or a peak or low between) taken
     from the points themselves, so the alt text can never contradict the chart."""
-    first, last = rows[0], rows[-1]
-    a, b = fmt(first["value"]), fmt(last["value"])
-    peak = max(rows, key=lambda r: r["value"])
-    trough = min(rows, key=lambda r: r["value"])
+    (p0, v0), (p1, v1) = points[0], points[-1]
+    a, b = fmt(v0), fmt(v1)
+    if len(points) == 1:
+        return f"is {a} in {p0}"
+    last = len(points) - 1
+    peak = max(range(len(points)), key=lambda i: points[i][1])
+    trough = min(range(len(points)), key=lambda i: points[i][1])
     for turn, word, back in ((peak, "peak", "falls"), (trough, "low", "rises")):
-        if turn is not first and turn is not last and fmt(turn["value"]) not in (a, b):
+        if 0 < turn < last and fmt(points[turn][1]) not in (a, b):
             return (
-                f"goes from {a} in {first['year']} to a {word} of {fmt(turn['value'])} in "
-                f"{turn['year']}, then {back} to {b} in {last['year']}"
+                f"goes from {a} in {p0} to a {word} of {fmt(points[turn][1])} in "
+                f"{points[turn][0]}, then {back} to {b} in {p1}"
             )
     if a == b:
-        return f"stays at {a} from {first['year']} to {last['year']}"
-    verb = "rises" if last["value"] > first["value"] else "falls"
-    return f"{verb} from {a} in {first['year']} to {b} in {last['year']}"
+        return f"stays at {a} from {p0} to {p1}"
+    verb = "rises" if v1 > v0 else "falls"
+    return f"{verb} from {a} in {p0} to {b} in {p1}"
 
 
 def _span(labels: list[str]) -> str:
     return f"{labels[0]}-{labels[-1]}" if len(labels) > 1 else labels[0]
 
 
-# --------------------------------------------------------------------------- the charts
+def _and(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _plain(name: str) -> str:
+    """A legend name as prose: without the '(RHS)' marker."""
+    return re.sub(r"\s*\(RHS\)\s*$", "", name, flags=re.IGNORECASE)
+
+
+# --------------------------------------------------------------------------- the chart's frame
+
+
+@dataclass(frozen=True)
+class _Series:
+    """One named series of (period label, value) points, NaN and NM points already dropped."""
+
+    name: str
+    points: list[Point]
+    unit: Unit
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """What every kind needs: the declared spec, the model objects and the periods shown."""
+
+    key: str
+    spec: ChartSpec
+    run: ModelRun
+    valuation: Valuation
+    company: CompanyFile
+    house: House
+    timeline: Timeline
+    periods: tuple[Period, ...]
+
+    @property
+    def labels(self) -> list[str]:
+        return [self.timeline.label(p) for p in self.periods]
+
+    @property
+    def size(self) -> tuple[int, int]:
+        width, height = FULL if self.spec.width == "full" else HALF
+        return width, self.spec.height or height
+
+    def fail(self, message: str) -> RenderError:
+        return RenderError(f"chart {self.key}: {message}")
+
+    def line(self, key: str, case: str | None = None) -> Line:
+        if case is not None and case not in self.run.cases:
+            raise self.fail(f"unknown scenario '{case}'")
+        lines = self.run.cases[case].lines if case else self.run.lines
+        if key not in lines:
+            raise self.fail(f"unknown line '{key}'")
+        return lines[key]
+
+    def name(self, key: str) -> str:
+        return self.spec.labels.get(key) or self.line(key).label
+
+    def series(self, name: str, unit: Unit, at: Callable[[Period], Ratio | float]) -> _Series:
+        """Points over the chart's periods; a period with no meaningful value has no point."""
+        points = [(self.timeline.label(p), v) for p in self.periods if (v := _value(at(p))) is not None]
+        return _Series(name, points, unit)
+
+    def of_line(self, key: str, case: str | None = None, name: str | None = None) -> _Series:
+        line = self.line(key, case)
+        found = self.series(name or self.name(key), line.unit, line.value)
+        if not found.points:
+            raise self.fail(f"'{key}' has no values in {_span(self.labels)}")
+        return found
+
+    def numbers(self, unit: Unit, values: Iterable[float]) -> _Numbers:
+        return _numbers(unit, self.company, values)
+
+    def period_label(self, period: Period) -> str:
+        return self.timeline.label(period) if period in self.timeline else str(period)
+
+    def one_period(self) -> Period:
+        """The single period of a horizontal_bars or waterfall chart of lines."""
+        if self.spec.period is None:
+            raise self.fail(f"a {self.spec.kind} chart of lines needs period")
+        try:
+            return self.timeline.normalise(self.spec.period)
+        except PeriodError as exc:
+            raise self.fail(str(exc)) from None
+
+
+def _frame(
+    key: str, spec: ChartSpec, run: ModelRun, valuation: Valuation, company: CompanyFile, house: House
+) -> _Frame:
+    """Resolve the spec's timeline and periods: declared [first, last], else the estimates."""
+    if spec.timeline is not None and spec.timeline not in run.timelines:
+        raise RenderError(f"chart {key}: unknown timeline '{spec.timeline}'")
+    tl = run.timelines[spec.timeline] if spec.timeline else next(iter(run.timelines.values()))
+    if spec.periods:
+        try:
+            first, last = (tl.normalise(p) for p in (spec.periods[0], spec.periods[-1]))
+        except PeriodError as exc:
+            raise RenderError(f"chart {key}: {exc}") from None
+        periods = tl.span(first, last)
+    else:
+        periods = tuple(p for p in tl.periods if not tl.is_actual(p)) or tl.periods
+    if not periods:
+        raise RenderError(f"chart {key}: periods {spec.periods} select nothing")
+    return _Frame(key, spec, run, valuation, company, house, tl, periods)
 
 
 def _drafts(
-    forecast: Forecast, market: Market, valuation: Valuation, house: House, symbol: str
+    specs: Mapping[str, ChartSpec], run: ModelRun, valuation: Valuation, company: CompanyFile, house: House
 ) -> list[_Draft]:
-    """All charts in note order. Every number comes from the model objects."""
-    years = [y for y in forecast.years if y > forecast.last_actual]
-    fy: Callable[[int], str] = partial(fy_label, last_actual=forecast.last_actual)
-    return [
-        _cloud_revenue(forecast, years, fy, house, symbol),
-        _ai_revenue(forecast, years, fy, house, symbol),
-        _maas_revenue(forecast, years, fy, house, symbol),
-        _capex(forecast, years, fy, house, symbol),
-        _market(market, forecast.last_actual, house, symbol),
-        _sotp(valuation, fy, house, symbol),
-    ]
+    """Every declared chart, in the order declared."""
+    out: list[_Draft] = []
+    for key, spec in specs.items():
+        frame = _frame(key, spec, run, valuation, company, house)
+        body, alt_text = KINDS[spec.kind](frame)
+        out.append(_draft(frame, body, alt_text))
+    return out
 
 
-def _leaves(forecast: Forecast) -> list[str]:
-    """Cloud segments with no children, in build order: they stack to the total."""
-    parents = {r.parent for r in forecast.cloud_rows if r.parent is not None}
-    return [r.key for r in forecast.cloud_rows if r.key not in parents]
+def _draft(frame: _Frame, body: dict[str, Any], alt_text: str) -> _Draft:
+    """Finish a spec: house config, the key for error messages, the alt text as description."""
+    spec = dict(body)
+    spec["description"] = alt_text
+    spec["usermeta"] = {"key": frame.key}
+    spec["config"] = chart_config(frame.house)
+    source = f"Source: {frame.spec.source}" if frame.spec.source else ""
+    return _Draft(frame.key, frame.spec.title, alt_text, spec, frame.spec.width, source)
 
 
-def _cloud_revenue(
-    forecast: Forecast, years: list[int], fy: Callable[[int], str], house: House, symbol: str
-) -> _Draft:
-    """Stacked leaf segments with the total on top and total growth on the right axis."""
-    total = forecast.cloud_line("total")
-    leaves = [forecast.cloud_line(k) for k in _leaves(forecast)]
-    names = [short_label(s.label) for s in leaves]
+# --------------------------------------------------------------------------- the right axis
+
+
+def _rhs(frame: _Frame) -> _Series | None:
+    """The declared right-axis series, or None when it has no meaningful point to draw."""
+    rhs = frame.spec.rhs
+    if rhs is None:
+        return None
+    given = [k for k in ("line", "yoy", "share") if getattr(rhs, k) is not None]
+    if len(given) != 1:
+        raise frame.fail("rhs: give exactly one of line, yoy or share")
+    if rhs.line is not None:
+        line = frame.line(rhs.line)
+        found = frame.series(rhs.label or f"{line.label} (RHS)", line.unit, line.value)
+    elif rhs.yoy is not None:
+        line = frame.line(rhs.yoy)
+        found = frame.series(rhs.label or f"{frame.name(rhs.yoy)} growth yoy (RHS)", PERCENT, line.growth_at)
+    else:
+        if len(rhs.share or []) != 2:
+            raise frame.fail("rhs: share is [part, whole]")
+        part, whole = (frame.line(k) for k in rhs.share or [])
+        name = rhs.label or f"{frame.name(part.key)} as % of {frame.name(whole.key)} (RHS)"
+        found = frame.series(name, PERCENT, lambda p: part.share_at(p, whole))
+    return found if found.points else None
+
+
+def _rhs_sentence(frame: _Frame, rhs: _Series | None) -> str:
+    if rhs is None:
+        return ""
+    fmt = frame.numbers(rhs.unit, (v for _, v in rhs.points)).text
+    return f" A line on the right axis shows {_plain(rhs.name)}, which {_moves(rhs.points, fmt)}."
+
+
+def _rhs_layer(frame: _Frame, rhs: _Series, x: alt.X) -> alt.LayerChart:
+    """A line with points on a right axis scaled so the line fills LINE_BAND."""
+    rows = [{"period": p, "series": rhs.name, "value": v} for p, v in rhs.points]
+    values = [v for _, v in rhs.points]
+    numbers = frame.numbers(rhs.unit, values)
+    ticks = bracket_ticks(min(values), max(values), 4, numbers.tick_unit(values))
+    unit = (ticks[-1] - ticks[0]) / (LINE_BAND[1] - LINE_BAND[0])
+    lo = ticks[0] - LINE_BAND[0] * unit
+    fmt = numbers.axis_format(ticks[1] - ticks[0] if len(ticks) > 1 else numbers.tick_unit(values))
+    y = alt.Y(
+        "value:Q",
+        scale=alt.Scale(domain=[lo, lo + unit], nice=False, zero=False),
+        axis=alt.Axis(title=None, format=fmt, orient="right", grid=False, values=ticks),
+    )
+    scale = alt.Scale(domain=[rhs.name], range=[colour(frame.house, "accent", "#000000")])
+    legend = alt.Legend(symbolType="stroke", symbolStrokeWidth=2)
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        x=x, y=y, color=alt.Color("series:N", scale=scale, legend=legend)
+    )
+    return base.mark_line() + base.mark_point(filled=True, stroke="#FFFFFF", strokeWidth=1)
+
+
+def _finish(
+    frame: _Frame, left: alt.LayerChart | alt.FacetChart, rhs: _Series | None, x: alt.X
+) -> dict[str, Any]:
+    """The left-axis layers and, if there are points, the right-axis line.
+
+    Layered with independent y scales and shared x. Colour is independent too, so the line
+    gets its own legend entry, drawn as a stroke rather than a square.
+    """
+    if rhs is None:
+        return _spec(left, *frame.size)
+    layered = alt.layer(left, _rhs_layer(frame, rhs, x)).resolve_scale(y="independent", color="independent")
+    return _spec(layered, *frame.size)
+
+
+# --------------------------------------------------------------------------- the kinds
+
+
+def _stacked_bars(frame: _Frame) -> tuple[dict[str, Any], str]:
+    """Lines stacked per period, each stack labelled with its total; optional right axis."""
+    spec = frame.spec
+    stacks = [frame.of_line(k) for k in spec.lines]
+    names = [s.name for s in stacks]
     bars: list[Row] = [
-        {"year": fy(y), "segment": name, "order": i, "value": v}
-        for y in years
-        for i, (name, seg) in enumerate(zip(names, leaves, strict=True))
-        if (v := _value(seg[y])) is not None
+        {"period": p, "series": s.name, "order": i, "value": v}
+        for p in frame.labels
+        for i, s in enumerate(stacks)
+        for q, v in s.points
+        if q == p
     ]
-    totals: list[Row] = [{"year": fy(y), "value": v} for y in years if (v := _value(total[y])) is not None]
-    growth_name = "Total growth yoy (RHS)"
-    growth = _ratio_rows(total.yoy, years, fy, growth_name)
-
-    x = _x_years([fy(y) for y in years])
-    y_scale, ticks = _left_scale(max(float(r["value"]) for r in totals), bool(growth))
-    segment_colour = alt.Scale(domain=names, range=_bar_colours(house, len(names)))
+    if spec.total:
+        total = frame.line(spec.total)
+        totals = frame.series(frame.name(spec.total), total.unit, total.value).points
+        total_name = frame.name(spec.total)
+    else:
+        sums = {p: math.fsum(r["value"] for r in bars if r["period"] == p) for p in frame.labels}
+        totals = [(p, sums[p]) for p in frame.labels if any(r["period"] == p for r in bars)]
+        total_name = "the total"
+    unit = stacks[0].unit
+    ups = [math.fsum(r["value"] for r in bars if r["period"] == p and r["value"] > 0) for p in frame.labels]
+    downs = [math.fsum(r["value"] for r in bars if r["period"] == p and r["value"] < 0) for p in frame.labels]
+    numbers = frame.numbers(unit, [*ups, *downs, *(v for _, v in totals)])
+    rhs = _rhs(frame)
+    x = _x(frame.labels)
+    low, high = min(0.0, *downs), max(0.0, *ups, *(v for _, v in totals))
+    y_scale, ticks = _left_scale(low, high, rhs is not None, numbers.tick_unit([low, high]))
+    colours = alt.Scale(domain=names, range=_bar_colours(frame.house, len(names)))
     stacked = (
         alt.Chart(alt.Data(values=bars))
         .mark_bar()
         .encode(
             x=x,
-            y=alt.Y("value:Q", stack="zero", scale=y_scale, axis=_bn_axis(symbol, ticks)),
-            color=alt.Color("segment:N", scale=segment_colour, sort=names),
+            y=alt.Y("value:Q", stack="zero", scale=y_scale, axis=_axis(numbers, ticks, [low, high])),
+            color=alt.Color("series:N", scale=colours, sort=names, legend=_legend(frame, names)),
             order=alt.Order("order:Q", sort="ascending"),
         )
     )
-    spec = _with_line(stacked + _bar_labels(totals, x, y_scale), growth, x, house, FULL)
-    lead_rows = [r for r in bars if r["order"] == 0]
+    label_rows = [{"period": p, "value": max(v, 0.0), "label": numbers.label(v)} for p, v in totals]
+    labels = _labels(label_rows, x, y_scale)
+    body = _finish(frame, alt.layer(stacked, labels), rhs, x)
     alt_text = (
-        f"Stacked bars of cloud revenue by segment ({', '.join(names)}), "
-        f"{_span([fy(y) for y in years])}, labelled with the total, which "
-        f"{_moves(totals, _bn_of(symbol))}; {names[0]} {_moves(lead_rows, _bn_of(symbol))}."
+        f"Stacked bars of {_and(names)} ({numbers.caption}), {_span(frame.labels)}, labelled with "
+        f"{_plain(total_name)}, which {_moves(totals, numbers.text)}; "
+        f"{names[0]} {_moves(stacks[0].points, numbers.text)}.{_rhs_sentence(frame, rhs)}"
     )
-    if growth:
-        alt_text += f" A line on the right axis shows total growth, which {_moves(growth, _pct)}."
-    title = f"Cloud revenue by segment ({symbol} bn) and growth"
-    return _draft("cloud-revenue", title, alt_text, spec, house)
+    return body, alt_text
 
 
-def _ai_revenue(
-    forecast: Forecast, years: list[int], fy: Callable[[int], str], house: House, symbol: str
-) -> _Draft:
-    """AI-related revenue bars with its share of cloud revenue on the right axis."""
-    ai = forecast.cloud_line(AI_KEY)
-    name = short_label(ai.label)
-    bar_name = f"{name} revenue"
-    share_name = "Share of cloud (RHS)"
-    spec, bars, line = _bars_and_line(ai, ai.share, years, fy, house, symbol, bar_name, share_name)
-    alt_text = (
-        f"Bars of {name}-related cloud revenue, {_span([fy(y) for y in years])}, which "
-        f"{_moves(bars, _bn_of(symbol))}; a line on the right axis shows its share of cloud "
-        f"revenue, which {_moves(line, _pct)}."
-    )
-    title = f"{name}-related cloud revenue ({symbol} bn) and share of cloud revenue"
-    return _draft("ai-revenue", title, alt_text, spec, house)
+def _bars_line(frame: _Frame) -> tuple[dict[str, Any], str]:
+    """Bars of one line (grouped if several) with value labels, and a series on the right axis."""
+    return _bars(frame, [frame.of_line(k) for k in frame.spec.lines], compact=False)
 
 
-def _maas_revenue(
-    forecast: Forecast, years: list[int], fy: Callable[[int], str], house: House, symbol: str
-) -> _Draft:
-    """MaaS revenue bars; growth on the right axis only where it means something."""
-    maas = forecast.cloud_line(MAAS_KEY)
-    name = short_label(maas.label)
-    spec, bars, line = _bars_and_line(
-        maas, maas.yoy, years, fy, house, symbol, f"{name} revenue", "Growth yoy (RHS)"
-    )
-    growth_text = (
-        f"; a line on the right axis shows year-on-year growth, which {_moves(line, _pct)}" if line else ""
-    )
-    alt_text = (
-        f"Bars of {name} revenue, {_span([fy(y) for y in years])}, which "
-        f"{_moves(bars, _bn_of(symbol))}{growth_text}."
-    )
-    title = f"{name} revenue ({symbol} bn) and growth"
-    return _draft("maas-revenue", title, alt_text, spec, house)
+def _grouped_bars(frame: _Frame) -> tuple[dict[str, Any], str]:
+    """One line across cases (a bar per case per period), or several lines side by side."""
+    spec = frame.spec
+    if not spec.scenarios:
+        return _bars(frame, [frame.of_line(k) for k in spec.lines], compact=True)
+    series: list[_Series] = []
+    for key in spec.lines:
+        for case in spec.scenarios:
+            name = _case(frame, case) if len(spec.lines) == 1 else f"{frame.name(key)}, {_case(frame, case)}"
+            series.append(frame.of_line(key, case, name))
+    cases = f"{_and([frame.name(k) for k in spec.lines])} in {len(spec.scenarios)} cases"
+    return _bars(frame, series, compact=True, subject=cases)
 
 
-def _capex(
-    forecast: Forecast, years: list[int], fy: Callable[[int], str], house: House, symbol: str
-) -> _Draft:
-    """Capex bars with capex as a share of cloud revenue on the right axis."""
-    capex_years = [y for y in years if y in forecast.capex]
-    ratio = forecast.capex_ratio
-    spec, bars, line = _bars_and_line(
-        forecast.capex,
-        {y: ratio[y] for y in capex_years},
-        capex_years,
-        fy,
-        house,
-        symbol,
-        "Capex",
-        "% of cloud revenue (RHS)",
-        size=(FULL[0], 200),
-    )
-    alt_text = (
-        f"Bars of annual capital expenditure, {_span([fy(y) for y in capex_years])}, which "
-        f"{_moves(bars, _bn_of(symbol))}; a line on the right axis shows capex as a "
-        f"share of cloud revenue, which {_moves(line, _pct)}."
-    )
-    title = f"Capital expenditure ({symbol} bn) and as % of cloud revenue"
-    return _draft("capex", title, alt_text, spec, house)
+def _case(frame: _Frame, case: str) -> str:
+    if case not in frame.run.cases:
+        raise frame.fail(f"unknown scenario '{case}'")
+    return frame.run.cases[case].label
 
 
-def _market(market: Market, last_actual_fy: int, house: House, symbol: str) -> _Draft:
-    """Market size per case over the years the cases differ: grouped bars, one per case."""
-    cases = list(market.cases.values())
-    first = _first_estimate(market, last_actual_fy)
-    years = [y for y in market.years if y >= first]
-    cy: Callable[[int], str] = partial(cy_label, last_actual=first - 1)
+def _bars(
+    frame: _Frame, series: list[_Series], *, compact: bool, subject: str | None = None
+) -> tuple[dict[str, Any], str]:
+    """Bars per period, side by side when there are several series, each with its value label.
+
+    ``compact`` labels many narrow bars without decimals from 100 up; ``subject`` names what
+    the bars show in the alt text when the series names alone would not (cases of one line).
+    """
+    if not series:
+        raise frame.fail("a bar chart needs at least one line")
+    values = [v for s in series for _, v in s.points]
+    numbers = frame.numbers(series[0].unit, values)
+    label = _compact if compact else numbers.label
+    names = [s.name for s in series]
     rows: list[Row] = [
-        {"year": cy(y), "case": c.name, "order": i, "value": v, "label": _compact(v)}
-        for y in years
-        for i, c in enumerate(cases)
-        if (v := _value(c.size[y])) is not None
+        {"period": p, "series": s.name, "order": i, "value": v, "label": label(v)}
+        for p in frame.labels
+        for i, s in enumerate(series)
+        for q, v in s.points
+        if q == p
     ]
-    names = [c.name for c in cases]
-    x = _x_years([cy(y) for y in years])
-    top = max(float(r["value"]) for r in rows) * HEADROOM
-    colour_scale = alt.Scale(domain=names, range=palette(house)[: len(names)])
-    base = alt.Chart().encode(
-        x=x, xOffset=alt.XOffset("case:N", sort=names, scale=alt.Scale(paddingInner=0.08))
-    )
-    bars = base.mark_bar().encode(
-        y=alt.Y("value:Q", scale=alt.Scale(domain=[0, top]), axis=_bn_axis(symbol)),
-        color=alt.Color("case:N", scale=colour_scale, sort=names),
-    )
-    labels = base.mark_text(baseline="bottom", dy=-2).encode(
-        y=alt.Y("value:Q", scale=alt.Scale(domain=[0, top])), text="label:N"
-    )
-    spec = _spec(alt.layer(bars, labels, data=alt.Data(values=rows)), FULL[0], FULL[1])
-    last = years[-1]
-    sizes = ", ".join(f"{c.name.split(' (')[0].lower()} {_bn(symbol, c.size[last])}" for c in cases)
-    alt_text = (
-        f"Grouped bars of the {market.name} market size in {len(cases)} cases, "
-        f"{cy(years[0])}-{cy(last)}; by {cy(last)} the market reaches {sizes}."
-    )
-    title = f"{market.name} market size by scenario ({symbol} bn)"
-    return _draft("market-scenarios", title, alt_text, spec, house)
-
-
-def _sotp(valuation: Valuation, fy: Callable[[int], str], house: House, symbol: str) -> _Draft:
-    """Each part's value per share, then discounted net cash, in the order valued."""
-    rows: list[Row] = [{"part": p.name, "value": p.per_share} for p in valuation.parts]
-    cash_name = valuation.cash_label
-    rows.append({"part": cash_name, "value": valuation.net_cash_value / valuation.shares})
-    order = [r["part"] for r in rows]
-    values = [r["value"] for r in rows]
+    rhs = _rhs(frame)
+    x = _x(frame.labels)
     low, high = min(0.0, *values), max(0.0, *values)
-    pad = (high - low) * 0.1  # room for the value labels beyond the longest bars
+    y_scale, ticks = _left_scale(low, high, rhs is not None, numbers.tick_unit([low, high]))
+    base = alt.Chart(alt.Data(values=rows)).encode(x=x)
+    if len(series) > 1:
+        base = base.encode(xOffset=alt.XOffset("series:N", sort=names, scale=alt.Scale(paddingInner=0.08)))
+    colours = alt.Scale(domain=names, range=_bar_colours(frame.house, len(names)))
+    bars = base.mark_bar().encode(
+        y=alt.Y("value:Q", scale=y_scale, axis=_axis(numbers, ticks, [low, high])),
+        color=alt.Color("series:N", scale=colours, sort=names, legend=_legend(frame, names)),
+    )
+    layers: list[alt.Chart] = [bars, *_value_labels(base, y_scale, low < 0)]
+    body = _finish(frame, alt.layer(*layers), rhs, x)
+    head = f"of {subject or _and(names)} ({numbers.caption}), {_span(frame.labels)}"
+    if len(series) == 1:
+        said = f"Bars {head}, which {_moves(series[0].points, numbers.text)}"
+    else:
+        said = f"Grouped bars {head}; " + "; ".join(
+            f"{s.name} {_moves(s.points, numbers.text)}" for s in series
+        )
+    return body, f"{said}.{_rhs_sentence(frame, rhs)}"
+
+
+def _lines(frame: _Frame) -> tuple[dict[str, Any], str]:
+    """One polyline per line, or per case of one line; optional right axis."""
+    spec = frame.spec
+    if spec.scenarios:
+        key = spec.lines[0] if spec.lines else ""
+        series = [frame.of_line(key, case, _case(frame, case)) for case in spec.scenarios]
+        subject = f"{frame.name(key)} in {len(series)} cases"
+    else:
+        series = [frame.of_line(k) for k in spec.lines]
+        subject = _and([s.name for s in series]) if series else ""
+    if not series:
+        raise frame.fail("a line chart needs at least one line")
+    values = [v for s in series for _, v in s.points]
+    numbers = frame.numbers(series[0].unit, values)
+    names = [s.name for s in series]
+    rows: list[Row] = [{"period": p, "series": s.name, "value": v} for s in series for p, v in s.points]
+    rhs = _rhs(frame)
+    x = _x(frame.labels)
+    low, high = min(values), max(values)
+    ticks = bracket_ticks(low, high, 5, numbers.tick_unit(values))
+    top = ticks[0] + (ticks[-1] - ticks[0]) / (BAR_TOP if rhs is not None else 1.0)
+    y = alt.Y(
+        "value:Q",
+        scale=alt.Scale(domain=[ticks[0], top], nice=False, zero=False),
+        axis=_axis(numbers, ticks, values),
+    )
+    colours = alt.Scale(domain=names, range=_line_colours(frame.house, len(names)))
+    legend = _legend(frame, names, symbolType="stroke", symbolStrokeWidth=2)
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        x=x, y=y, color=alt.Color("series:N", scale=colours, sort=names, legend=legend)
+    )
+    lines = base.mark_line() + base.mark_point(filled=True, stroke="#FFFFFF", strokeWidth=1)
+    body = _finish(frame, lines, rhs, x)
+    moves = "; ".join(f"{s.name} {_moves(s.points, numbers.text)}" for s in series)
+    kind = "Line" if len(series) == 1 else "Lines"
+    alt_text = (
+        f"{kind} of {subject} ({numbers.caption}), {_span(frame.labels)}; {moves}.{_rhs_sentence(frame, rhs)}"
+    )
+    return body, alt_text
+
+
+def _per_share(frame: _Frame) -> tuple[list[Point], _Numbers, str]:
+    """The valuation's parts and net cash (or debt) per share, in the reporting currency."""
+    val = frame.valuation
+    points = [(p.name, p.per_share) for p in val.parts]
+    points.append((val.cash_label, val.net_cash_per_share))
+    unit = parse_unit(f"{frame.company.company.reporting_currency} per share")
+    return points, frame.numbers(unit, [v for _, v in points]), frame.period_label(val.year)
+
+
+def _at_period(frame: _Frame) -> tuple[list[Point], _Numbers, str]:
+    """Each declared line's value in the chart's one period."""
+    period = frame.one_period()
+    points: list[Point] = []
+    for key in frame.spec.lines:
+        v = _value(frame.line(key).value(period))
+        if v is None:
+            raise frame.fail(f"'{key}' has no value in {frame.period_label(period)}")
+        points.append((frame.name(key), v))
+    if not points:
+        raise frame.fail("the chart needs at least one line")
+    unit = frame.line(frame.spec.lines[0]).unit
+    return points, frame.numbers(unit, [v for _, v in points]), frame.period_label(period)
+
+
+def _horizontal_bars(frame: _Frame) -> tuple[dict[str, Any], str]:
+    """One bar per item, labelled with its value: the parts of the valuation, or lines at one period."""
+    by_valuation = frame.spec.data == "valuation"
+    points, numbers, period = _per_share(frame) if by_valuation else _at_period(frame)
+    rows: list[Row] = [{"item": name, "value": v, "label": numbers.label(v)} for name, v in points]
+    order = [name for name, _ in points]
+    values = [v for _, v in points]
+    low, high = min(0.0, *values), max(0.0, *values)
+    # Room for the value labels beyond the longest bars, as a share of the plot's width.
+    room = min(0.3, (CHAR_PX * max(len(r["label"]) for r in rows) + 8) / (0.6 * frame.size[0]))
+    pad = (high - low) * room / (1 - 2 * room)
     x = alt.X(
         "value:Q",
         scale=alt.Scale(domain=[low - (pad if low < 0 else 0.0), high + pad], nice=False),
         axis=None,
     )
-    y = alt.Y("part:N", sort=order, title=None, axis=alt.Axis(labelLimit=300, grid=False, labelPadding=6))
+    y = alt.Y("item:N", sort=order, title=None, axis=alt.Axis(labelLimit=300, grid=False, labelPadding=6))
     base = alt.Chart().encode(x=x, y=y)
-    bars = base.mark_bar(color=colour(house, "series1", "#000000"), height={"band": 0.68})
-    text = alt.Text("value:Q", format=",.2f")  # per-share values, as the SOTP table prints them
-    right = base.transform_filter("datum.value >= 0").mark_text(align="left", dx=4)
-    left = base.transform_filter("datum.value < 0").mark_text(align="right", dx=-4)
+    bars = base.mark_bar(color=colour(frame.house, "series1", "#000000"), height={"band": 0.68})
+    right = base.transform_filter("datum.value >= 0").mark_text(align="left", dx=4).encode(text="label:N")
+    left = base.transform_filter("datum.value < 0").mark_text(align="right", dx=-4).encode(text="label:N")
     zero = (
         alt.Chart(alt.Data(values=[{"value": 0.0}]))
-        .mark_rule(color=colour(house, "muted", "#666666"), strokeWidth=0.75)
+        .mark_rule(color=colour(frame.house, "muted", "#666666"), strokeWidth=0.75)
         .encode(x=alt.X("value:Q"))
     )
-    height = SOTP_HEIGHT_PER_BAR * len(rows)
-    parts_layer = alt.layer(bars, right.encode(text=text), left.encode(text=text), data=alt.Data(values=rows))
-    chart = alt.layer(parts_layer, zero)
-    spec = _spec(chart, width=FULL[0], height=height)
-    parts = "; ".join(f"{r['part']} {symbol}{r['value']:,.1f}" for r in rows)
-    alt_text = (
-        f"Horizontal bars of sum-of-the-parts value per share on {fy(valuation.year)} metrics "
-        f"({symbol}): {parts}; together {symbol}{valuation.fair_value:,.1f} per share."
+    chart = alt.layer(alt.layer(bars, right, left, data=alt.Data(values=rows)), zero)
+    height = frame.spec.height or BAR_ROW_HEIGHT * len(rows)
+    body = _spec(chart, frame.size[0], height)
+    listed = "; ".join(f"{name} {numbers.text(v)}" for name, v in points)
+    if by_valuation:
+        alt_text = (
+            f"Horizontal bars of sum-of-the-parts value per share on {period} metrics "
+            f"({numbers.title}): {listed}; together {numbers.text(frame.valuation.fair_value)} per share."
+        )
+    else:
+        alt_text = f"Horizontal bars of {_and(order)} in {period} ({numbers.caption}): {listed}."
+    return body, alt_text
+
+
+def _waterfall(frame: _Frame) -> tuple[dict[str, Any], str]:
+    """A start bar, steps up or down, and a total bar at the sum: the valuation or lines at one period."""
+    by_valuation = frame.spec.data == "valuation"
+    if by_valuation:
+        steps, numbers, period = _per_share(frame)
+        start: Point | None = None
+        total_name = "Fair value per share"
+    else:
+        points, numbers, period = _at_period(frame)
+        start, steps = points[0], points[1:]
+        total_name = frame.name(frame.spec.total) if frame.spec.total else "Total"
+    rows: list[Row] = []
+    level = 0.0
+    if start is not None:
+        level = start[1]
+        rows.append(_step(start[0], 0.0, level, "total", numbers.label(level)))
+    for name, v in steps:
+        kind = "increase" if v >= 0 else "decrease"
+        rows.append(_step(name, level, level + v, kind, numbers.signed(v)))
+        level += v
+    rows.append(_step(total_name, 0.0, level, "total", numbers.label(level)))
+    order = [r["item"] for r in rows]
+    tops = [max(r["start"], r["end"]) for r in rows]
+    bottoms = [min(r["start"], r["end"]) for r in rows]
+    low, high = min(0.0, *bottoms), max(0.0, *tops)
+    y_scale = alt.Scale(domain=[low * HEADROOM, high * HEADROOM or 1.0])
+    wrapped = {name: textwrap.wrap(name, WRAP) or [name] for name in order}
+    x = alt.X(
+        "item:N",
+        sort=order,
+        title=None,
+        axis=alt.Axis(labelAngle=0, labelExpr=f"{json.dumps(wrapped, sort_keys=True)}[datum.label]"),
     )
-    title = f"Sum-of-the-parts value per share ({symbol}, {fy(valuation.year)})"
-    return _draft("sotp", title, alt_text, spec, house)
+    kinds = alt.Scale(
+        domain=list(WATERFALL_KINDS),
+        range=[
+            colour(frame.house, "series1", "#000000"),
+            _bar_colours(frame.house, 2)[-1],
+            colour(frame.house, "accent", "#000000"),
+        ],
+    )
+    base = alt.Chart(alt.Data(values=rows)).encode(x=x)
+    bars = base.mark_bar().encode(
+        y=alt.Y("start:Q", scale=y_scale, axis=_axis(numbers, None, [low, high])),
+        y2="end:Q",
+        color=alt.Color("kind:N", scale=kinds, legend=None),
+    )
+    labels = base.mark_text(baseline="bottom", dy=-2).encode(y=alt.Y("top:Q", scale=y_scale), text="label:N")
+    body = _spec(alt.layer(bars, labels), *frame.size)
+    moves = "; ".join(f"{name} {_signed_text(numbers, v)}" for name, v in steps)
+    if by_valuation:
+        alt_text = (
+            f"Waterfall of sum-of-the-parts value per share on {period} metrics ({numbers.title}): "
+            f"{moves}; together {numbers.text(level)} per share."
+        )
+    else:
+        assert start is not None
+        alt_text = (
+            f"Waterfall in {period} ({numbers.caption}) from {start[0]} at "
+            f"{numbers.text(start[1])}: {moves}; ending at {total_name} of {numbers.text(level)}."
+        )
+    return body, alt_text
+
+
+KINDS: dict[str, Callable[[_Frame], tuple[dict[str, Any], str]]] = {
+    "stacked_bars": _stacked_bars,
+    "bars_line": _bars_line,
+    "grouped_bars": _grouped_bars,
+    "lines": _lines,
+    "horizontal_bars": _horizontal_bars,
+    "waterfall": _waterfall,
+}
+
+
+# --------------------------------------------------------------------------- the share price
+
+
+def _price(
+    prices: PriceHistory, valuation: Valuation, company: CompanyFile, house: House, illustrative: bool
+) -> _Draft:
+    """The lead listing's closing price over the history, with its target as a dashed rule."""
+    lst = company.listings[0]
+    if lst.key not in prices.closes or lst.key not in valuation.targets:
+        raise RenderError(f"chart price: no prices or target for the lead listing '{lst.key}'")
+    target = valuation.targets[lst.key]
+    series = prices.closes[lst.key].dropna()
+    if series.empty:
+        raise RenderError(f"chart price: no closing prices for '{lst.key}'")
+    index = pd.DatetimeIndex(series.index)
+    rows: list[Row] = [
+        {"date": day.date().isoformat(), "close": round(float(v), 4)}
+        for day, v in zip(index, series, strict=True)
+    ]
+    ink = colour(house, "series1", "#000000")
+    accent = colour(house, "accent", "#000000")
+    line = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_line(strokeWidth=1.4, color=ink)
+        .encode(
+            x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %y", tickCount=6, grid=False)),
+            y=alt.Y("close:Q", title=f"{lst.symbol} per {lst.security}", scale=alt.Scale(zero=False)),
+        )
+    )
+    tp_rows = [{"tp": target.fair_value, "label": f"Target {lst.symbol}{target.fair_value:,.0f}"}]
+    tp = alt.Chart(alt.Data(values=tp_rows)).mark_rule(strokeDash=[4, 3], color=accent).encode(y="tp:Q")
+    tp_label = tp.mark_text(align="left", dx=4, dy=-6, color=accent).encode(x=alt.value(0), text="label:N")
+    body = _spec(alt.layer(line, tp, tp_label), *PRICE_SIZE)
+    first, last = index[0].date(), index[-1].date()
+    alt_text = (
+        f"Line of {lst.ticker} closing prices from {_day(first)} to {_day(last)}, between "
+        f"{lst.symbol}{series.min():,.2f} and {lst.symbol}{series.max():,.2f}, ending at "
+        f"{lst.symbol}{series.iloc[-1]:,.2f}; a dashed line marks the target of "
+        f"{lst.symbol}{target.fair_value:,.0f}."
+    )
+    source = (
+        "Illustrative prices (analyst's assumption), not market data"
+        if illustrative
+        else f"Source: exchange closing prices to {_day(last)}"
+    )
+    spec = {**body, "description": alt_text, "usermeta": {"key": "price"}, "config": chart_config(house)}
+    title = f"{lst.ticker} share price ({lst.symbol}) and target"
+    return _Draft("price", title, alt_text, spec, "half", source)
+
+
+def _day(day: Any) -> str:
+    """'8 May 2026' on every platform (strftime's %-d is not portable)."""
+    return f"{day.day} {day:%b %Y}"
 
 
 # --------------------------------------------------------------------------- building blocks
@@ -468,54 +830,71 @@ def _spec(chart: alt.TopLevelMixin, width: int, height: int) -> dict[str, Any]:
     return {"$schema": alt.SCHEMA_URL, **body}
 
 
-def _draft(key: str, title: str, alt_text: str, spec: dict[str, Any], house: House) -> _Draft:
-    """Finish a spec: house config, the key for error messages, the alt text as description."""
-    spec = dict(spec)
-    spec["description"] = alt_text
-    spec["usermeta"] = {"key": key}
-    spec["config"] = chart_config(house)
-    return _Draft(key, title, alt_text, spec)
-
-
 def _bar_colours(house: House, n: int) -> list[str]:
-    """Series colours for bars, skipping the accent: the accent is kept for lines."""
+    """Series colours for bars, skipping the accent: the accent is kept for right-axis lines."""
     accent = colour(house, "accent", "")
-    pool = [c for c in palette(house) if c.lower() != accent.lower()] or palette(house)
+    pool = [c for c in palette(house) if c.lower() != accent.lower()] or palette(house) or ["#000000"]
     return [pool[i % len(pool)] for i in range(n)]
 
 
-def _x_years(labels: list[str]) -> alt.X:
-    return alt.X("year:N", sort=labels, title=None, axis=alt.Axis(labelAngle=0))
+def _line_colours(house: House, n: int) -> list[str]:
+    pool = palette(house) or ["#000000"]
+    return [pool[i % len(pool)] for i in range(n)]
 
 
-def _bn_axis(symbol: str, ticks: list[float] | None = None) -> alt.Axis:
+def _legend(frame: _Frame, names: list[str], **style: Any) -> alt.Legend:
+    """A legend across the top, broken into columns when the names would not fit in one row."""
+    rhs = frame.spec.rhs.label or "" if frame.spec.rhs else ""
+    need = sum(CHAR_PX * len(n) + SYMBOL_PX for n in [*names, *([rhs] if rhs else [])])
+    if need <= frame.size[0]:
+        return alt.Legend(**style)
+    columns = max(1, int(frame.size[0] // (CHAR_PX * max(map(len, names)) + SYMBOL_PX)))
+    return alt.Legend(columns=columns, **style)
+
+
+def _x(labels: list[str]) -> alt.X:
+    return alt.X("period:N", sort=labels, title=None, axis=alt.Axis(labelAngle=0))
+
+
+def _axis(numbers: _Numbers, ticks: list[float] | None, values: Iterable[float]) -> alt.Axis:
+    """Left axis titled with the unit ('US$ bn'); explicit ticks when a right axis shares the plot."""
     if ticks is None:
-        return alt.Axis(title=f"{symbol} bn", format=BN_AXIS, orient="left", tickCount=5)
-    return alt.Axis(title=f"{symbol} bn", format=BN_AXIS, orient="left", values=ticks)
+        fmt = numbers.axis_format(numbers.tick_unit(values))
+        return alt.Axis(title=numbers.title, format=fmt, orient="left", tickCount=5)
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else numbers.tick_unit(values)
+    return alt.Axis(title=numbers.title, format=numbers.axis_format(step), orient="left", values=ticks)
 
 
-def _ratio_rows(
-    ratios: Mapping[int, Ratio], years: list[int], fy: Callable[[int], str], series: str
-) -> list[Row]:
-    """Line points for a ratio, dropping NaN and NM years (no point is better than a fake one)."""
-    return [
-        {"year": fy(y), "series": series, "value": v}
-        for y in years
-        if (v := _value(ratios.get(y))) is not None
-    ]
-
-
-def _bar_labels(rows: list[Row], x: alt.X, y_scale: alt.Scale) -> alt.Chart:
-    """Value labels just above the bars."""
+def _labels(rows: list[Row], x: alt.X, y_scale: alt.Scale) -> alt.Chart:
+    """Value labels just above the bars (rows carry 'value' and the printed 'label')."""
     return (
         alt.Chart(alt.Data(values=rows))
         .mark_text(baseline="bottom", dy=-2)
-        .encode(
-            x=x,
-            y=alt.Y("value:Q", scale=y_scale),
-            text=alt.Text("value:Q", format=BN_LABEL),
-        )
+        .encode(x=x, y=alt.Y("value:Q", scale=y_scale), text="label:N")
     )
+
+
+def _value_labels(base: alt.Chart, y_scale: alt.Scale, negatives: bool) -> list[alt.Chart]:
+    """Labels above positive bars, and below negative ones when there are any."""
+    y = alt.Y("value:Q", scale=y_scale)
+    if not negatives:
+        return [base.mark_text(baseline="bottom", dy=-2).encode(y=y, text="label:N")]
+    up = base.transform_filter("datum.value >= 0").mark_text(baseline="bottom", dy=-2)
+    down = base.transform_filter("datum.value < 0").mark_text(baseline="top", dy=2)
+    return [up.encode(y=y, text="label:N"), down.encode(y=y, text="label:N")]
+
+
+def _step(item: str, start: float, end: float, kind: str, label: str) -> Row:
+    return {"item": item, "start": start, "end": end, "top": max(start, end), "kind": kind, "label": label}
+
+
+def _signed_text(numbers: _Numbers, v: float) -> str:
+    return ("+" if v >= 0 else "") + numbers.text(v)
+
+
+def _compact(v: float) -> str:
+    """Bar label for many narrow bars: whole numbers from 100 up, one decimal below."""
+    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.1f}"
 
 
 def bracket_ticks(low: float, high: float, most: int, unit: float) -> list[float]:
@@ -545,95 +924,10 @@ def _whole(x: float) -> bool:
     return x >= 1 - 1e-9 and abs(x - round(x)) < 1e-9
 
 
-def _left_scale(top_value: float, dual: bool) -> tuple[alt.Scale, list[float] | None]:
+def _left_scale(low: float, high: float, dual: bool, unit: float) -> tuple[alt.Scale, list[float] | None]:
     """Bar scale and its ticks: with a line above, bars stop at BAR_TOP of the height."""
     if not dual:
-        return alt.Scale(domain=[0, top_value * HEADROOM]), None
-    ticks = bracket_ticks(0.0, top_value, 5, 1.0)
-    return alt.Scale(domain=[0, ticks[-1] / BAR_TOP], nice=False), ticks
-
-
-def _line(rows: list[Row], x: alt.X, scale: alt.Scale) -> alt.LayerChart:
-    """A ratio line with points, on a right axis scaled so the line fills LINE_BAND."""
-    low, high = min(float(r["value"]) for r in rows), max(float(r["value"]) for r in rows)
-    ticks = bracket_ticks(low, high, 4, 0.01)
-    unit = (ticks[-1] - ticks[0]) / (LINE_BAND[1] - LINE_BAND[0])
-    lo = ticks[0] - LINE_BAND[0] * unit
-    y = alt.Y(
-        "value:Q",
-        scale=alt.Scale(domain=[lo, lo + unit], nice=False, zero=False),
-        axis=alt.Axis(title=None, format=PCT, orient="right", grid=False, values=ticks),
-    )
-    legend = alt.Legend(symbolType="stroke", symbolStrokeWidth=2)
-    base = alt.Chart(alt.Data(values=rows)).encode(
-        x=x, y=y, color=alt.Color("series:N", scale=scale, legend=legend)
-    )
-    return base.mark_line() + base.mark_point(filled=True, stroke="#FFFFFF", strokeWidth=1)
-
-
-def _with_line(
-    left: alt.LayerChart, line: list[Row], x: alt.X, house: House, size: tuple[int, int]
-) -> dict[str, Any]:
-    """Bars on the left axis and, if there are points, a line on the right axis.
-
-    Layered with independent y scales and shared x. Colour is independent too, so the line
-    gets its own legend entry, drawn as a stroke rather than a square.
-    """
-    if not line:
-        return _spec(left, width=size[0], height=size[1])
-    scale = alt.Scale(domain=[line[0]["series"]], range=[colour(house, "accent", "#000000")])
-    layered = alt.layer(left, _line(line, x, scale))
-    layered = layered.resolve_scale(y="independent", color="independent")
-    return _spec(layered, width=size[0], height=size[1])
-
-
-def _bars_and_line(
-    bars_line: Line,
-    ratios: Mapping[int, Ratio],
-    years: list[int],
-    fy: Callable[[int], str],
-    house: House,
-    symbol: str,
-    bar_name: str,
-    line_name: str,
-    size: tuple[int, int] = HALF,
-) -> tuple[dict[str, Any], list[Row], list[Row]]:
-    """Bars with value labels (half width unless ``size`` says), and a ratio line on the right."""
-    bars: list[Row] = [
-        {"year": fy(y), "series": bar_name, "value": v}
-        for y in years
-        if (v := _value(bars_line[y])) is not None
-    ]
-    line = _ratio_rows(ratios, years, fy, line_name)
-    x = _x_years([fy(y) for y in years])
-    y_scale, ticks = _left_scale(max(float(r["value"]) for r in bars), bool(line))
-    bar_colour = alt.Scale(domain=[bar_name], range=[colour(house, "series1", "#000000")])
-    chart = (
-        alt.Chart(alt.Data(values=bars))
-        .mark_bar()
-        .encode(
-            x=x,
-            y=alt.Y("value:Q", scale=y_scale, axis=_bn_axis(symbol, ticks)),
-            color=alt.Color("series:N", scale=bar_colour),
-        )
-    )
-    return _with_line(chart + _bar_labels(bars, x, y_scale), line, x, house, size), bars, line
-
-
-def _first_estimate(market: Market, last_actual_fy: int) -> int:
-    """First calendar year where the cases part: before it they share the tracker's actuals.
-
-    With a single case nothing parts, so years after the last actual fiscal year count
-    as estimates.
-    """
-    cases = list(market.cases.values())
-    for year in market.years:
-        values = {round(float(c.size[year]), 9) for c in cases}
-        if len(values) > 1:
-            return year
-    return last_actual_fy + 1
-
-
-def _compact(v: float) -> str:
-    """Bar label for a wide-ranging series: whole numbers from 100 up, one decimal below."""
-    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.1f}"
+        lo, hi = (low * HEADROOM if low < 0 else 0.0), (high * HEADROOM if high > 0 else 0.0)
+        return alt.Scale(domain=[lo, hi if hi > lo else lo + 1.0]), None
+    ticks = bracket_ticks(low, high, 5, unit)
+    return alt.Scale(domain=[ticks[0], ticks[0] + (ticks[-1] - ticks[0]) / BAR_TOP], nice=False), ticks

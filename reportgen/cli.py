@@ -23,7 +23,8 @@ def _note_folders(paths: tuple[Path, ...]) -> list[Path]:
     for path in paths or (DEFAULT_ROOT,):
         if not path.is_dir():
             raise click.BadParameter(f"{path} is not a folder of assumption files", param_hint="PATHS")
-        found = find_notes(path)
+        # "reportgen build ." inside a note folder: name the note by its folder, not "."
+        found = [f if f.name else f.resolve() for f in find_notes(path)]
         if not found:
             raise click.BadParameter(f"no note folders (with company.yaml) under {path}", param_hint="PATHS")
         folders += found
@@ -65,12 +66,17 @@ def build(paths: tuple[Path, ...], out_dir: Path) -> None:
     A note that fails leaves its previous output untouched. Exit codes: 0 built,
     1 a build failed, 2 bad assumptions or usage.
     """
-    from reportgen.build import build_note
+    from reportgen.build import TEMPLATES, build_note
+    from reportgen.coverage import Ratings
+    from reportgen.publish import check_output_folder, protected_inputs
 
     # A CI job being cancelled sends SIGTERM: unwind like Ctrl-C so staging is cleaned up.
     signal.signal(signal.SIGTERM, _terminate)
     folders = _note_folders(paths)
+    inputs, roots = protected_inputs(folders, TEMPLATES)
+    check_output_folder(out_dir, inputs, roots)  # before anything is written
     tty = sys.stderr.isatty()
+    ratings: Ratings = {}
     worst = 0
     for folder in folders:
         started = time.perf_counter()
@@ -80,7 +86,7 @@ def build(paths: tuple[Path, ...], out_dir: Path) -> None:
                 click.echo(f"  {name}: {msg}...", err=True)
 
         try:
-            note = build_note(folder, out_dir, progress=progress)
+            note = build_note(folder, out_dir, progress=progress, ratings=ratings)
         except ReportgenError as exc:
             _echo_error(exc)
             worst = max(worst, exc.exit_code)
@@ -100,11 +106,13 @@ def check(paths: tuple[Path, ...]) -> None:
     file is written. Exit codes: 0 all good, 1 a rendering failure, 2 bad input or usage.
     """
     from reportgen.build import render_html
+    from reportgen.coverage import Ratings
 
     worst = 0
+    ratings: Ratings = {}
     for folder in _note_folders(paths):
         try:
-            render_html(folder)
+            render_html(folder, ratings=ratings)
         except ReportgenError as exc:
             _echo_error(exc)
             worst = max(worst, exc.exit_code)

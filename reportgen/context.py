@@ -8,27 +8,19 @@ from types import MappingProxyType
 from typing import Any
 
 from reportgen.assumptions import Assumptions
-from reportgen.charts import Charts
+from reportgen.charts import Chart, Charts
 from reportgen.coverage import Coverage
-from reportgen.model.forecast import Forecast
-from reportgen.model.line import Line
-from reportgen.model.market import Market
+from reportgen.model.engine import ModelRun
+from reportgen.model.line import Quantity
 from reportgen.model.performance import TradingStats, build_trading_stats
 from reportgen.model.valuation import Target, Valuation
-from reportgen.tables import (
-    Table,
-    build_capex_table,
-    build_cloud_table,
-    build_income_table,
-    build_market_table,
-    build_revisions_table,
-    build_sotp_table,
-    build_summary_table,
-)
+from reportgen.periods import Timeline
+from reportgen.tables import Table, build_table
+from reportgen.units import parse_unit
 
 
 class Namespace:
-    """Read-only attribute bag for the sandboxed prose: ``cloud.maas``, ``val.targets.ads``."""
+    """Read-only attribute bag for the sandboxed prose: ``lines.maas``, ``val.targets.ads``."""
 
     def __init__(self, **items: Any) -> None:
         object.__setattr__(self, "_items", MappingProxyType(dict(items)))
@@ -47,12 +39,20 @@ class Namespace:
 
 
 @dataclass(frozen=True)
+class Placed:
+    """An exhibit where a section places it: a table or a chart."""
+
+    kind: str
+    key: str
+    item: Table | Chart
+
+
+@dataclass(frozen=True)
 class NoteContext:
     """Everything a template may read. No arithmetic happens after this point."""
 
     a: Assumptions
-    forecast: Forecast
-    market: Market
+    run: ModelRun
     valuation: Valuation
     charts: Charts
     tables: MappingProxyType[str, Table]
@@ -60,6 +60,16 @@ class NoteContext:
     generated: dt.date
     coverage: Coverage
     trading: MappingProxyType[str, TradingStats]
+
+    @property
+    def timeline(self) -> Timeline:
+        return self.run.timeline
+
+    def exhibit(self, key: str) -> Placed:
+        """A declared exhibit by key (the narrative's checks guarantee it exists)."""
+        if key in self.tables:
+            return Placed("table", key, self.tables[key])
+        return Placed("chart", key, self.charts[key])
 
     @property
     def logo_src(self) -> str | None:
@@ -82,6 +92,19 @@ class NoteContext:
         return self.targets[0].rating
 
     @property
+    def fair_value(self) -> Quantity:
+        """Fair value per share in the reporting currency, for the money filter."""
+        return self.prose_values["val"].fair_value  # type: ignore[no-any-return]
+
+    @property
+    def price_source(self) -> str:
+        """How prices are sourced, said plainly when they are the analyst's illustration."""
+        note = self.a.company.note
+        if note.illustrative_prices:
+            return "Illustrative prices (analyst's assumption), not market data"
+        return f"Exchange closing prices to {note.price_date.strftime('%-d %b %Y')}"
+
+    @property
     def title(self) -> str:
         """Document title, also the PDF's /Title."""
         c = self.a.company
@@ -89,70 +112,33 @@ class NoteContext:
         return f"{c.company.name} ({tickers}): {c.note.title}"
 
 
-def build_prose_values(fc: Forecast, market: Market, val: Valuation) -> dict[str, Any]:
+def build_prose_values(run: ModelRun, val: Valuation, reporting_currency: str) -> dict[str, Any]:
     """The names the analyst's prose may use. Nothing else is reachable from the sandbox."""
-    cloud = {r.key: fc.cloud_line(r.key) for r in fc.cloud_rows}
-    total = fc.cloud_line("total")
-    ext = fc.external
-    cloud_ns = Namespace(total=total, external=Line(ext.key, ext.label, ext.series, total=total), **cloud)
-    market_ns = Namespace(**{k: c for k, c in market.cases.items()})
-    parts = Namespace(**{p.key: p for p in val.parts})
+    cases = Namespace(**{key: Namespace(**case.lines) for key, case in run.cases.items()})
+    per_share = parse_unit(f"{reporting_currency} per share")
     val_ns = Namespace(
         year=val.year,
-        fair_value=val.fair_value,
-        equity_value=val.equity_value,
+        fair_value=Quantity(val.fair_value, per_share),
+        equity_value=Quantity(val.equity_value, parse_unit(val.unit)),
         targets=Namespace(**val.targets),
-        parts=parts,
+        parts=Namespace(**{p.key: p for p in val.parts}),
     )
-    fin = Namespace(**{k: fc.fin_line(k) for k in fc.financials.index})
-    return {"cloud": cloud_ns, "capex": _CapexView(fc), "market": market_ns, "val": val_ns, "fin": fin}
+    return {"lines": Namespace(**run.lines), "cases": cases, "val": val_ns}
 
 
-class _CapexView(Namespace):
-    """``capex[2026]`` reads the level; ``capex.ratio`` etc. read the derived series."""
-
-    def __init__(self, fc: Forecast) -> None:
-        super().__init__(
-            ratio=fc.capex_ratio,
-            cumulative=fc.capex_cumulative,
-            ratio_all=fc.capex_ratio_all,
-            low=float(fc.capex.series.min()),
-            high=float(fc.capex.series.max()),
-        )
-        object.__setattr__(self, "_line", fc.capex)
-
-    def __getitem__(self, year: Any) -> Any:
-        if isinstance(year, int):
-            return self._line[year]  # type: ignore[attr-defined]
-        return super().__getitem__(year)
-
-
-def build_context(
-    a: Assumptions, fc: Forecast, market: Market, val: Valuation, charts: Charts, coverage: Coverage
-) -> NoteContext:
+def build_context(a: Assumptions, val: Valuation, charts: Charts, coverage: Coverage) -> NoteContext:
     """Assemble tables and prose values; the note date is the publication date (deterministic)."""
     src = f"Source: company reports, {a.house.short_name} estimates"
-    first_estimate = min(y for y in market.years if y not in a.scenarios.consumption)
     tables = {
-        t.key: t
-        for t in (
-            build_cloud_table(fc, src),
-            build_market_table(market, first_estimate),
-            build_capex_table(fc, src),
-            build_revisions_table(fc, f"Source: {a.house.short_name} estimates"),
-            build_sotp_table(val, a.company, fc.last_actual, f"Source: {a.house.short_name} estimates"),
-            build_income_table(fc, src),
-            build_summary_table(fc, a.company, src),
-        )
+        key: build_table(key, spec, a.run, val, a.company, src) for key, spec in a.exhibits.tables.items()
     }
     return NoteContext(
         a=a,
-        forecast=fc,
-        market=market,
+        run=a.run,
         valuation=val,
         charts=charts,
         tables=MappingProxyType(tables),
-        prose_values=MappingProxyType(build_prose_values(fc, market, val)),
+        prose_values=MappingProxyType(build_prose_values(a.run, val, a.company.company.reporting_currency)),
         generated=a.company.note.date,
         coverage=coverage,
         trading=MappingProxyType(

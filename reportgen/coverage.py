@@ -13,7 +13,6 @@ from pathlib import Path
 
 from reportgen.assumptions import find_notes, load_assumptions
 from reportgen.errors import ReportgenError
-from reportgen.model.forecast import build_forecast
 from reportgen.model.valuation import build_valuation
 from reportgen.schema import House
 
@@ -38,31 +37,33 @@ class Coverage:
 
 
 Rated = tuple[str, str, str]  # company, publication date (ISO), rating
+#: Ratings already computed in this invocation, by resolved note folder.
+Ratings = dict[Path, Rated]
 
 
 def rate_note(folder: Path) -> Rated:
     """(company, publication date, rating) of a note: its lead listing's rating, from its own model."""
     a = load_assumptions(folder)
-    forecast = build_forecast(
-        a.forecast, a.company.listings[0].shares_per_unit, a.company.listings[0].security
-    )
-    valuation = build_valuation(a.valuation, forecast, a.company, a.house)
+    valuation = build_valuation(a.valuation, a.run, a.company, a.house)
     rating = valuation.targets[a.company.listings[0].key].rating
     return a.company.company.name, a.company.note.date.isoformat(), rating
 
 
-def build_coverage(root: Path, house: House, known: dict[str, Rated] | None = None) -> Coverage:
+def build_coverage(root: Path, house: House, known: Ratings | None = None) -> Coverage:
     """Rate every company covered under ``root``, once each (its latest note wins).
 
-    ``known`` maps folders already rated to (company, date, rating). A sibling note that cannot
-    be rated is left out and logged; its name never reaches the published page.
+    ``known`` maps note folders already rated to (company, date, rating); notes rated here are
+    added to it, so one invocation rates each note once however many notes it builds. A sibling
+    note that cannot be rated is left out and logged; its name never reaches the published page.
     """
+    known = known if known is not None else {}
     latest: dict[str, tuple[str, str]] = {}
     for folder in find_notes(root):
+        key = folder.resolve()
         try:
-            company, date, rating = (
-                known[folder.name] if known and folder.name in known else rate_note(folder)
-            )
+            if key not in known:
+                known[key] = rate_note(folder)
+            company, date, rating = known[key]
         except Exception as exc:
             message = (
                 exc.format_message() if isinstance(exc, ReportgenError) else f"{type(exc).__name__}: {exc}"

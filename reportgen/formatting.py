@@ -13,7 +13,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from reportgen.errors import RenderError
+from reportgen.model.line import Quantity
 from reportgen.model.ratios import NotMeaningful
+from reportgen.periods import PeriodError, Timeline
+from reportgen.schema import CompanyFile
+from reportgen.units import SCALE_WORDS, Unit
 
 MINUS = "\u2212"
 
@@ -62,12 +66,6 @@ def fmt_money(value: Any, symbol: str, decimals: int = 0, suffix: str = "") -> s
     return f"{MINUS if _round(number, decimals) < 0 else ''}{symbol}{text}{suffix}"
 
 
-def fmt_fy(year: Any, last_actual: int) -> str:
-    """2031 -> 'FY31E'; years up to the last actual get 'A'."""
-    y = int(_number(year, "fmt_fy"))
-    return f"FY{y % 100:02d}{'A' if y <= last_actual else 'E'}"
-
-
 # --------------------------------------------------------------------------- table cells
 
 
@@ -100,35 +98,60 @@ def cell_multiple(value: Any, decimals: int = 1) -> str:
     return cell_num(value, decimals) + "x"
 
 
-def make_filters(
-    reporting_symbol: str, usd_rate: float | None, last_actual: int
-) -> dict[str, Callable[..., str]]:
-    """Jinja filters bound to this note's currency and timeline."""
+def _unit_of(value: Any) -> Unit | None:
+    return value.unit if isinstance(value, Quantity) else None
 
-    def usd_bn(value: Any, decimals: int = 1) -> str:
-        if usd_rate is None:
-            raise RenderError("usd_bn: the note has no USD rate in company.fx")
-        return fmt_money(_number(value, "usd_bn") / usd_rate, "US$", decimals, "bn")
+
+def _dimensionless(value: Any, what: str) -> float:
+    """The number behind a percentage or multiple; money cannot be printed as one."""
+    unit = _unit_of(value)
+    if unit is not None and not unit.dimensionless:
+        raise RenderError(f"{what}: the value is in {unit}, not a ratio; divide it by something first")
+    return _number(value, what)
+
+
+def make_filters(company: CompanyFile, timeline: Timeline) -> dict[str, Callable[..., str]]:
+    """Jinja filters bound to this note's currencies, FX and default timeline."""
+
+    def money(value: Any, decimals: int | None = None, currency: str | None = None) -> str:
+        unit = _unit_of(value)
+        if unit is None or unit.currency is None:
+            raise RenderError(f"money: expected a money value from the model, got {value!r}")
+        number = _number(value, "money")
+        source = unit.currency
+        if currency is not None and currency != source:
+            if currency not in company.currencies:
+                raise RenderError(f"money: no FX rate for {currency!r}; the note has {', '.join(company.currencies)}")
+            number = number * company.fx_rate(source) / company.fx_rate(currency)
+            source = currency
+        symbol = company.symbol(source)
+        if unit.per is not None or unit.scale == 1:
+            return fmt_money(number, symbol, 2 if decimals is None else decimals)
+        suffix = SCALE_WORDS.get(unit.scale, "")
+        default = 0 if unit.scale <= 1e6 else 1
+        return fmt_money(number, symbol, default if decimals is None else decimals, suffix)
 
     def target(t: Any) -> str:
         step = t.listing.rounding
         decimals = 0 if float(step).is_integer() else len(repr(step).split(".")[1])
         return fmt_money(t.fair_value, t.listing.symbol, decimals)
 
+    def period(value: Any) -> str:
+        try:
+            key = timeline.normalise(value)
+        except PeriodError as exc:
+            raise RenderError(f"fy: {exc}") from None
+        return timeline.label(key)
+
     return {
         "num": fmt_num,
-        "num0": lambda v: fmt_num(v, 0),
-        "num1": lambda v: fmt_num(v, 1),
-        "pct": fmt_pct,
-        "pct1": lambda v: fmt_pct(v, 1),
-        "mult": fmt_multiple,
-        "rmb_bn": lambda v, d=1: fmt_money(v, reporting_symbol, d, "bn"),
-        "rmb_mn": lambda v, d=0: fmt_money(v, reporting_symbol, d, "mn"),
-        "rmb_per_share": lambda v: fmt_money(v, reporting_symbol, 2),
-        "usd_bn": usd_bn,
-        "money": lambda v, symbol, d=2: fmt_money(v, symbol, d),
+        "pct": lambda v, d=0: fmt_pct(_dimensionless(v, "pct"), d),
+        "pct1": lambda v: fmt_pct(_dimensionless(v, "pct1"), 1),
+        "mult": lambda v, d=1: fmt_multiple(_dimensionless(v, "mult"), d),
+        "money": money,
+        "price": lambda v, symbol, d=2: fmt_money(v, symbol, d),
         "target": target,
-        "fy": lambda y: fmt_fy(y, last_actual),
+        "fy": period,
         "cell_num": cell_num,
         "cell_pct": cell_pct,
         "cell_multiple": cell_multiple,

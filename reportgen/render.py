@@ -27,8 +27,7 @@ from markupsafe import Markup, escape
 from reportgen.context import Namespace, NoteContext
 from reportgen.errors import ProseError, RenderError
 from reportgen.formatting import make_filters
-from reportgen.model.line import Line
-from reportgen.model.market import MarketCase
+from reportgen.model.line import Line, Quantity
 from reportgen.model.ratios import NotMeaningful
 from reportgen.model.valuation import PartValue, Target
 from reportgen.schema import Listing
@@ -94,8 +93,8 @@ def get_env(template_dirs: Sequence[Path], filters: dict[str, Callable[..., Any]
 #: What prose may read on each model type. Everything else (pandas objects, methods that
 #: write files, dunders) is refused, so narrative text can quote the model but not act on it.
 PROSE_ATTRIBUTES: dict[type, frozenset[str]] = {
-    Line: frozenset({"key", "label", "yoy", "share", "cagr", "sum"}),
-    MarketCase: frozenset({"key", "name", "consumption", "price", "size"}),
+    Line: frozenset({"key", "label", "yoy", "share", "cagr", "sum", "min", "max"}),
+    Quantity: frozenset(),
     PartValue: frozenset(f.name for f in dataclasses.fields(PartValue)),
     Target: frozenset(f.name for f in dataclasses.fields(Target)),
     Listing: frozenset(Listing.model_fields),
@@ -131,7 +130,7 @@ def _prose_finalize(value: Any) -> Any:
     if not isinstance(value, str):
         raise RenderError(
             f"a value of type {type(value).__name__} was printed without a filter; "
-            "format it, e.g. | pct, | rmb_bn, | fy"
+            "format it, e.g. | pct, | money, | fy"
         )
     return value
 
@@ -195,9 +194,7 @@ def make_prose(
 
 def render_note(ctx: NoteContext, template_dirs: Sequence[Path]) -> str:
     """Render the whole note to one HTML string (deterministic for the same context)."""
-    company = ctx.a.company
-    usd = company.fx.get("USD")
-    filters = make_filters(company.company.reporting_symbol, usd, ctx.forecast.last_actual)
+    filters = make_filters(ctx.a.company, ctx.timeline)
     env = get_env(template_dirs, filters)
     try:
         template = env.get_template(ENTRY_TEMPLATE)

@@ -96,6 +96,10 @@ class NoteMeta(Strict):
     date: dt.date
     price_date: dt.date
     previous_rating: str | None = None
+    illustrative_prices: bool = Field(
+        default=False,
+        description="True when prices and price history are the analyst's illustration, not market data.",
+    )
 
 
 class Company(Strict):
@@ -112,6 +116,9 @@ class Company(Strict):
     shares_outstanding: float | None = Field(
         default=None, gt=0, description="Ordinary shares outstanding (mn), for market cap."
     )
+    fictional: bool = Field(
+        default=False, description="True for an invented company: the cover says so on every build."
+    )
 
 
 class CompanyFile(Strict):
@@ -123,112 +130,130 @@ class CompanyFile(Strict):
     listings: list[Listing] = Field(min_length=1)
     analysts: list[Analyst] = Field(min_length=1)
 
+    symbols: dict[str, str] = Field(
+        default_factory=dict,
+        description="Printed symbols of other currencies used in model units, e.g. {EUR: '€'}.",
+    )
+
     def fx_rate(self, currency: str) -> float:
         """Reporting currency per unit of ``currency`` (1 for the reporting currency itself)."""
         return 1.0 if currency == self.company.reporting_currency else self.fx[currency]
 
+    def symbol(self, currency: str) -> str:
+        """How money in ``currency`` is printed: 'Rmb', 'US$'; the ISO code if nothing is set."""
+        if currency == self.company.reporting_currency:
+            return self.company.reporting_symbol
+        for listing in self.listings:
+            if listing.currency == currency:
+                return listing.symbol
+        return self.symbols.get(currency, f"{currency} ")
 
-# --------------------------------------------------------------------------- forecast.yaml
+    @property
+    def currencies(self) -> tuple[str, ...]:
+        """Every currency the note can print or convert to."""
+        return (self.company.reporting_currency, *self.fx)
 
 
-class Timeline(Strict):
-    """Fiscal years the model spans; years up to last_actual are reported actuals."""
+# --------------------------------------------------------------------------- model.yaml
 
-    first_year: int
-    last_actual: int
-    last_year: int
+Key = int | str
+"""A period as written: a year (2027) or a quarter ('3QFY26')."""
+PeriodMap = dict[Key, float]
 
 
-class Segment(Strict):
-    """A cloud revenue line (Rmb bn). A leaf has values and growth; a parent sums children."""
+class TimelineSpec(Strict):
+    """A run of periods the model's lines live on."""
+
+    kind: Literal["years", "quarters"] = Field(default="years", description="Annual or quarterly periods.")
+    first: Key = Field(description="First period, e.g. 2024 or '1QFY25'.")
+    last: Key = Field(description="Last period.")
+    last_actual: Key | None = Field(
+        default=None, description="Last reported period; later periods are estimates (E)."
+    )
+    calendar: bool = Field(
+        default=False,
+        description="Label calendar years (2027E) even when the company's fiscal year ends before December.",
+    )
+
+
+class RatioSpec(Strict):
+    """A line that is a rate (share, margin, payout, tax rate) times another line."""
+
+    of: str = Field(description="The line the rate applies to.")
+    rate: str | PeriodMap = Field(description="A line of rates (%), or the rates by period (0.09 = 9%).")
+
+
+class LineSpec(Strict):
+    """One named line of the model. Give ``values`` alone for inputs, or exactly one of
+    growth, ratio, sum or formula; ``values`` beside them are reported actuals or a base."""
+
+    label: str = Field(description="Row label in tables and legend text in charts.")
+    unit: str = Field(description="'CNY bn', 'USD mn', '%', 'x', 'CNY per share', 'mn shares', 'tn tokens'.")
+    timeline: str | None = Field(default=None, description="Timeline key; default: the first timeline.")
+    values: PeriodMap | float | None = Field(
+        default=None, description="Values by period; one number means the same value in every period."
+    )
+    growth: PeriodMap | None = Field(
+        default=None, description="Growth over the previous year by period (0.43 = +43%)."
+    )
+    ratio: RatioSpec | None = None
+    sum: list[str] | None = Field(default=None, description="Child lines; tables indent them under this one.")
+    formula: str | None = Field(
+        default=None,
+        description="Arithmetic over other lines: + - * /, prev(), growth(), cagr(), convert(), fx().",
+    )
+    note: str | None = Field(default=None, description="Why this value; printed as a footnote where shown.")
+    assumed: bool = Field(
+        default=False,
+        description="True for an analyst's assumption not published anywhere: labelled so in print.",
+    )
+
+
+class LineOverride(Strict):
+    """What a scenario changes in one line; the rest of the line is kept."""
+
+    values: PeriodMap | float | None = None
+    growth: PeriodMap | None = None
+    ratio: RatioSpec | None = None
+    formula: str | None = None
+
+
+class ScenarioSpec(Strict):
+    """A named case. The first scenario is the base: the model as written."""
 
     key: str
-    name: str
-    values: YearMap = Field(
-        default_factory=dict, description="Levels given directly (actuals or a base estimate)."
-    )
-    growth: YearMap = Field(
-        default_factory=dict, description="Year-on-year growth applied to the previous year."
-    )
-    children: list[Segment] = Field(default_factory=list)
-
-
-class Cloud(Strict):
-    """Cloud business build (Rmb bn)."""
-
-    name: str
-    segments: list[Segment] = Field(min_length=1)
-    external_share: YearMap = Field(description="External customers' share of cloud revenue.")
-    ebita_margin: YearMap = Field(description="Adjusted EBITA margin of the cloud segment.")
-
-
-class FinLine(Strict):
-    """An input line of the group forecast (Rmb mn), with a label for the tables."""
-
     label: str
-    values: YearMap
-    note: str | None = Field(default=None, description="Why this value; shown as a footnote.")
+    lines: dict[str, LineOverride] = Field(default_factory=dict, description="Overrides by line key.")
 
 
-class Financials(Strict):
-    """Group forecast inputs (Rmb mn). Cloud revenue comes from the cloud build, not here."""
+class ModelFile(Strict):
+    """model.yaml: timelines, lines and scenarios."""
 
-    first_year: int = Field(description="First year shown in the income statement.")
-    last_year: int
-    lines: dict[str, FinLine]
-    previous: dict[str, YearMap] = Field(
-        default_factory=dict, description="Last published estimates, for the revisions table."
+    timelines: dict[str, TimelineSpec] = Field(min_length=1)
+    lines: dict[str, LineSpec] = Field(min_length=1)
+    scenarios: list[ScenarioSpec] = Field(default_factory=list)
+    previous: dict[str, PeriodMap] = Field(
+        default_factory=dict, description="Last published estimates by line, for the revisions table."
     )
-
-
-class ForecastFile(Strict):
-    """forecast.yaml: the timeline, the cloud build and the group forecast."""
-
-    timeline: Timeline
-    cloud: Cloud
-    capex: YearMap = Field(description="Group capital expenditure, Rmb bn.")
-    financials: Financials
-
-
-# --------------------------------------------------------------------------- scenarios.yaml
-
-
-class Scenario(Strict):
-    """One market-sizing case: token consumption times unit price."""
-
-    key: str
-    name: str
-    consumption_growth: YearMap
-    price_growth: YearMap
-
-
-class ScenariosFile(Strict):
-    """scenarios.yaml: China public-cloud MaaS market sizing in base, bull and bear cases."""
-
-    market: str
-    source: str
-    first_year: int
-    last_year: int
-    consumption: YearMap = Field(description="Actual token consumption, quintillion tokens.")
-    price: YearMap = Field(description="Actual unit price, Rmb per million tokens.")
-    scenarios: list[Scenario] = Field(min_length=1)
 
 
 # --------------------------------------------------------------------------- valuation.yaml
 
+Method = Literal["P/E", "P/S", "P/B", "EV/EBITA", "EV/EBITDA", "EV/EBIT", "EV/Sales"]
+
 
 class Part(Strict):
-    """One business in the sum of the parts, valued on a multiple of a model metric."""
+    """One business in the sum of the parts, valued on a multiple of a model line."""
 
     key: str
     name: str
-    method: Literal["P/E", "P/S", "EV/EBITA"]
-    metric: str = Field(description="Key of a group forecast line, e.g. 'rev_cloud' (from the cloud build).")
+    method: Method
+    metric: str = Field(description="Key of a model line, e.g. 'rev_cloud'.")
     multiple: float = Field(gt=0)
 
 
 class NetCash(Strict):
-    """Net cash (Rmb mn) and the haircut applied to it."""
+    """Net cash (in the metrics' unit) and the haircut applied to it."""
 
     amount: float
     discount: float = Field(ge=0, lt=1)
@@ -236,12 +261,89 @@ class NetCash(Strict):
 
 
 class ValuationFile(Strict):
-    """valuation.yaml: sum-of-the-parts on one fiscal year's metrics."""
+    """valuation.yaml: sum-of-the-parts on one period's metrics."""
 
-    year: int
-    shares_line: str = Field(description="Group line holding diluted shares (mn).")
+    year: Key
+    shares: str = Field(description="Line holding diluted shares (e.g. unit 'mn shares').")
     parts: list[Part] = Field(min_length=1)
     net_cash: NetCash
+
+
+# --------------------------------------------------------------------------- exhibits.yaml
+
+
+class RowSpec(Strict):
+    """A table row: exactly one of line, yoy, ratio, heading or price_multiple."""
+
+    line: str | None = Field(default=None, description="A line's values.")
+    yoy: str | None = Field(default=None, description="Growth of a line over the year before.")
+    ratio: list[str] | None = Field(default=None, description="[numerator, denominator]: a % row.")
+    heading: str | None = Field(default=None, description="A text row that heads a block.")
+    price_multiple: str | None = Field(
+        default=None, description="Price of the lead listing over this per-unit line (P/E, P/B)."
+    )
+    label: str | None = None
+    style: Literal["plain", "total", "subtotal", "memo"] = "plain"
+    indent: int = Field(default=0, ge=0, le=3)
+    decimals: int | None = Field(default=None, ge=0, le=4)
+    with_yoy: bool = Field(default=False, description="Add a 'yoy growth' row under a line row.")
+    with_share: str | None = Field(default=None, description="Add a '% of <line>' row under a line row.")
+    scenario: str | None = Field(default=None, description="Read the line in this case (default: base).")
+
+
+class TableSpec(Strict):
+    """A numbered table exhibit."""
+
+    kind: Literal["lines", "revisions", "valuation"] = "lines"
+    title: str
+    unit: str | None = Field(default=None, description="Caption unit; default: the rows' common unit.")
+    timeline: str | None = None
+    periods: list[Key] | None = Field(default=None, description="[first, last] periods shown.")
+    cagr: list[Key] | None = Field(default=None, description="[start, end]: a CAGR column.")
+    total: bool = Field(default=False, description="A column summing the periods shown.")
+    scenarios: list[str] | None = Field(default=None, description="Repeat the rows for each case.")
+    rows: list[RowSpec] = Field(default_factory=list)
+    lines: list[str] = Field(default_factory=list, description="Lines of a revisions table.")
+    source: str | None = None
+    notes: list[str] = Field(default_factory=list)
+    line_notes: bool = Field(default=True, description="Print the shown lines' notes as footnotes.")
+
+
+class SeriesSpec(Strict):
+    """A chart's right-hand series: one of line, yoy or share."""
+
+    line: str | None = None
+    yoy: str | None = None
+    share: list[str] | None = Field(default=None, description="[part, whole].")
+    label: str | None = None
+
+
+class ChartSpec(Strict):
+    """A numbered chart exhibit drawn from a small library of kinds."""
+
+    kind: Literal["stacked_bars", "bars_line", "grouped_bars", "lines", "horizontal_bars", "waterfall"]
+    title: str
+    lines: list[str] = Field(default_factory=list, description="Series, in legend order.")
+    labels: dict[str, str] = Field(default_factory=dict, description="Short legend names by line key.")
+    total: str | None = Field(default=None, description="stacked_bars: line whose values label each stack.")
+    rhs: SeriesSpec | None = Field(default=None, description="A percentage series on the right axis.")
+    scenarios: list[str] | None = Field(default=None, description="grouped_bars/lines: one series per case.")
+    timeline: str | None = None
+    periods: list[Key] | None = Field(default=None, description="[first, last] periods shown.")
+    period: Key | None = Field(default=None, description="horizontal_bars/waterfall: the one period shown.")
+    data: Literal["lines", "valuation"] = Field(
+        default="lines", description="'valuation': bars of each part's value per share."
+    )
+    width: Literal["full", "half"] = "full"
+    height: int | None = Field(default=None, ge=80, le=600)
+    source: str | None = None
+
+
+class ExhibitsFile(Strict):
+    """exhibits.yaml: every table and chart the note can place, by key."""
+
+    tables: dict[str, TableSpec] = Field(default_factory=dict)
+    charts: dict[str, ChartSpec] = Field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- narrative.yaml
@@ -255,12 +357,14 @@ class Bullet(Strict):
 
 
 class Section(Strict):
-    """A body section: heading and paragraphs of templated prose."""
+    """A body section: heading, prose, and the exhibits placed after it."""
 
     key: str
     title: str
-    paragraphs: list[str]
+    paragraphs: list[str] = Field(default_factory=list)
     key_points: list[str] = Field(default_factory=list, description="Side-column callouts.")
+    exhibits: list[str] = Field(default_factory=list, description="Table and chart keys from exhibits.yaml.")
+    risks: bool = Field(default=False, description="Print the note's risks here.")
 
 
 class Risk(Strict):
@@ -271,11 +375,11 @@ class Risk(Strict):
 
 
 class NarrativeFile(Strict):
-    """narrative.yaml: the analyst's words. Values come from the model via filters."""
+    """narrative.yaml: the analyst's words and the section plan. Values come via filters."""
 
     headline: str = Field(max_length=240, description="Cover headline; must fit three lines.")
     summary: str = Field(max_length=900)
     bullets: list[Bullet] = Field(min_length=3, max_length=5, description="Three to five summary points.")
-    sections: list[Section]
-    investment_view: str
+    cover_table: str | None = Field(default=None, description="Table key shown on the cover.")
+    sections: list[Section] = Field(min_length=1)
     risks: list[Risk] = Field(min_length=1)

@@ -1,26 +1,34 @@
-"""Model -> Table: the rows and columns of every table in the note, still as raw numbers.
+"""Declared tables + model -> Table: the rows and columns of every table, still as raw numbers.
 
-Templates only format what these functions put in cells; they never compute.
+Templates only format what these functions put in cells; they never compute. Nothing
+here knows a company: rows come from exhibits.yaml and values from the model's lines.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from reportgen.formatting import fmt_fy
-from reportgen.model.forecast import Forecast
+from reportgen.model.engine import ModelRun
 from reportgen.model.line import Line
-from reportgen.model.market import Market
-from reportgen.model.ratios import NotMeaningful, Ratio, growth, share
+from reportgen.model.ratios import NotMeaningful, growth, share
 from reportgen.model.valuation import Valuation
-from reportgen.schema import CompanyFile
+from reportgen.periods import Period, Timeline
+from reportgen.schema import CompanyFile, RowSpec, TableSpec
+from reportgen.units import Unit
 
 Kind = Literal["num", "pct", "multiple", "text"]
-TRILLION_PER_QUINTILLION = 1e6
-#: What each valuation method multiplies, as printed in the SOTP table.
-METHOD_BASIS = {"P/E": "net profit", "P/S": "revenue", "EV/EBITA": "EBITA"}
+#: What each valuation method multiplies, as printed in the valuation table.
+METHOD_BASIS = {
+    "P/E": "net profit",
+    "P/S": "revenue",
+    "P/B": "book value",
+    "EV/EBITA": "EBITA",
+    "EV/EBITDA": "EBITDA",
+    "EV/EBIT": "EBIT",
+    "EV/Sales": "revenue",
+}
 Cell = float | NotMeaningful | str
 
 
@@ -66,282 +74,262 @@ class Table:
     stub: str = ""
 
 
-def _years_cols(years: range | tuple[int, ...], last_actual: int) -> list[Column]:
-    return [Column(fmt_fy(y, last_actual), actual=y <= last_actual) for y in years]
+def unit_label(unit: Unit, company: CompanyFile) -> str:
+    """'CNY bn' as printed: 'Rmb bn'; other units as the analyst wrote them."""
+    text = str(unit)
+    currency = unit.currency
+    if currency is None:
+        return "" if unit.display else text
+    symbol = company.symbol(currency).strip()
+    return text.replace(currency, symbol, 1)
 
 
-def _ratios(values: dict[int, Ratio], years: range | tuple[int, ...]) -> tuple[Cell, ...]:
-    return tuple(values.get(y, math.nan) for y in years)
+def default_decimals(unit: Unit) -> int:
+    """Per-share figures to the cent, percentages and large money whole, small scales to one place."""
+    if unit.per is not None:
+        return 2
+    return 0
 
 
-def build_cloud_table(fc: Forecast, source: str) -> Table:
-    """Cloud revenue build by segment with growth, mix and CAGR (the seed's Figure 5 layout)."""
-    years = range(fc.last_actual + 1, fc.years[-1] + 1)
-    start, end = years[0], years[-1]
-    span = f"{fmt_fy(start, fc.last_actual)}\u2013{fmt_fy(end, fc.last_actual)[2:]} CAGR"
-    cols = [*_years_cols(years, fc.last_actual), Column(span, kind="pct")]
-    total = fc.cloud_line("total")
+@dataclass(frozen=True)
+class _Frame:
+    """What every row of one table shares: timeline, periods, summary columns, the case."""
 
-    def level_rows(line: Line, label: str, depth: int, with_share: bool) -> list[Row]:
-        indent = (f"indent{depth}",) if depth else ()
-        rows = [
+    run: ModelRun
+    company: CompanyFile
+    tl: Timeline
+    periods: tuple[Period, ...]
+    cagr: tuple[Period, Period] | None
+    total: bool
+    case: str | None = None
+
+    def line(self, key: str, case: str | None = None) -> Line:
+        return self.run.line(key, case or self.case)
+
+
+def build_table(
+    key: str, spec: TableSpec, run: ModelRun, valuation: Valuation, company: CompanyFile, default_source: str
+) -> Table:
+    """One declared table as raw cells; ``default_source`` is the Source: line when none is declared."""
+    table = _build(key, spec, run, valuation, company)
+    return replace(table, source=f"Source: {spec.source}" if spec.source else default_source)
+
+
+def _build(key: str, spec: TableSpec, run: ModelRun, valuation: Valuation, company: CompanyFile) -> Table:
+    if spec.kind == "revisions":
+        return _revisions(key, spec, run, company)
+    if spec.kind == "valuation":
+        return _valuation(key, spec, valuation, company, run)
+    tl = run.timelines[spec.timeline] if spec.timeline else run.timeline
+    periods = _periods(tl, spec.periods)
+    cagr = (tl.normalise(spec.cagr[0]), tl.normalise(spec.cagr[1])) if spec.cagr else None
+    frame = _Frame(run, company, tl, periods, cagr, spec.total)
+    cols = [Column(tl.label(p), actual=tl.is_actual(p)) for p in periods]
+    if cagr:
+        cols.append(Column(f"{tl.label(cagr[0])}\u2013{tl.label(cagr[1])[-3:]} CAGR", kind="pct"))
+    if spec.total:
+        cols.append(Column("Total"))
+    rows: list[Row] = []
+    notes: list[str] = []
+    units: set[str] = set()
+    for case in spec.scenarios or [None]:
+        if case is not None:
+            rows.append(Row(run.cases[case].label, tuple("" for _ in cols), "text", style=("head",)))
+        framed = _Frame(run, company, tl, periods, cagr, spec.total, case)
+        for row in spec.rows:
+            rows += _rows(row, framed)
+            if row.line:
+                line = framed.line(row.line)
+                units.add(unit_label(line.unit, company))
+                note = _footnote(line, row.label) if spec.line_notes else None
+                if note and note not in notes:
+                    notes.append(note)
+    unit = spec.unit if spec.unit is not None else (units.pop() if len(units) == 1 else "")
+    source = spec.source or ""
+    return Table(key, spec.title, unit, tuple(cols), tuple(rows), source, (*notes, *spec.notes), stub=unit)
+
+
+def _periods(tl: Timeline, raw: list[int | str] | None) -> tuple[Period, ...]:
+    if raw is None:
+        return tuple(p for p in tl.periods if not tl.is_actual(p)) or tl.periods
+    return tl.span(tl.normalise(raw[0]), tl.normalise(raw[1]))
+
+
+def _footnote(line: Line, label: str | None) -> str | None:
+    """Why a value is what it is; an analyst's assumption is always said to be one."""
+    if line.note:
+        return f"{label or line.label}: {line.note}"
+    if line.assumed:
+        return f"{label or line.label}: analyst's assumption."
+    return None
+
+
+def _indent(row: RowSpec) -> tuple[str, ...]:
+    return (f"indent{row.indent}",) if row.indent else ()
+
+
+def _rows(row: RowSpec, f: _Frame) -> list[Row]:
+    """A declared row, plus the yoy and share rows it asks for."""
+    case = row.scenario
+    indent = _indent(row)
+    if row.heading is not None:
+        return [
             Row(
-                label,
-                (*(line[y] for y in years), line.cagr(start, end)),
-                decimals=1,
-                style=("total",) if line.key == "total" else (("subtotal",) if depth == 0 else indent),
-            ),
-            Row("yoy growth", (*_ratios(dict(line.yoy), years), ""), "pct", style=("pct", *indent)),
+                row.heading,
+                tuple("" for _ in _summary(f, None)) + tuple("" for _ in f.periods),
+                "text",
+                style=("head",),
+            )
         ]
-        if with_share:
-            rows.append(
-                Row(
-                    "% of cloud revenue",
-                    (*_ratios(dict(line.share), years), ""),
-                    "pct",
-                    style=("pct", *indent),
+    if row.yoy is not None:
+        return [_yoy_row(f.line(row.yoy, case), f, row.label, row.decimals, indent)]
+    if row.ratio is not None:
+        num, den = f.line(row.ratio[0], case), f.line(row.ratio[1], case)
+        cells = tuple(share(num.value(p), den.value(p)) for p in f.periods)
+        extra: list[Cell] = []
+        if f.cagr:
+            extra.append("")
+        if f.total:
+            extra.append(
+                share(
+                    num.total_over(f.periods[0], f.periods[-1]), den.total_over(f.periods[0], f.periods[-1])
                 )
             )
-        return rows
-
-    rows = level_rows(total, "Cloud revenue", 0, False)
-    top = 0
-    for r in fc.cloud_rows:
-        line = fc.cloud_line(r.key)
-        if r.depth == 0:
-            top += 1
-            rows += level_rows(line, f"{top}. {r.label}", 0, True)
-        else:
-            rows += level_rows(line, r.label, r.depth, True)
-    ext = fc.external
-    rows += [
+        label = row.label or f"{num.label} / {den.label}"
+        return [Row(label, (*cells, *extra), "pct", row.decimals or 0, ("pct", *indent))]
+    if row.price_multiple is not None:
+        return [_price_multiple_row(f.line(row.price_multiple, case), f, row)]
+    assert row.line is not None
+    line = f.line(row.line, case)
+    if line.unit.display == "pct":
+        level = Row(
+            row.label or line.label,
+            (*(line.value(p) for p in f.periods), *("" for _ in _summary(f, None))),
+            "pct",
+            row.decimals or 0,
+            ("pct", *indent),
+        )
+        return [level]
+    style = {"total": ("total",), "subtotal": ("subtotal",), "memo": ("memo",)}.get(row.style, indent)
+    decimals = row.decimals if row.decimals is not None else default_decimals(line.unit)
+    rows = [
         Row(
-            "Memo: external customer revenue",
-            (*(ext[y] for y in years), ext.cagr(start, end)),
-            decimals=1,
-            style=("memo",),
-        ),
-        Row("% of cloud revenue", (*(ext[y] / total[y] for y in years), ""), "pct", style=("pct",)),
+            row.label or line.label,
+            (*(line.value(p) for p in f.periods), *_summary(f, line)),
+            decimals=decimals,
+            style=style,
+        )
     ]
-    return Table(
-        "cloud-build",
-        "Cloud revenue build by segment",
-        "Rmb bn",
-        tuple(cols),
-        tuple(rows),
-        source,
-        stub="Rmb bn",
-    )
-
-
-def build_capex_table(fc: Forecast, source: str) -> Table:
-    """Capex, its growth, its weight in cloud revenue, and the running total."""
-    years = tuple(fc.capex)
-    cols = [*_years_cols(years, fc.last_actual), Column("Total")]
-    running, cum = 0.0, []
-    for y in years:
-        running += fc.capex[y]
-        cum.append(running)
-    ratio = fc.capex_ratio
-    rows = (
-        Row(
-            "Capital expenditure",
-            (*(fc.capex[y] for y in years), fc.capex_cumulative),
-            decimals=1,
-            style=("subtotal",),
-        ),
-        Row("yoy growth", (*_ratios(dict(fc.capex.yoy), years), ""), "pct", style=("pct",)),
-        Row(
-            "Cloud revenue",
-            (*(fc.cloud_line("total")[y] for y in years), fc.cloud_line("total").sum(years[0], years[-1])),
-            decimals=1,
-        ),
-        Row("Capex / cloud revenue", (*(ratio[y] for y in years), fc.capex_ratio_all), "pct", style=("pct",)),
-        Row("Cumulative capex", (*cum, ""), decimals=1),
-    )
-    return Table(
-        "capex",
-        "Capital expenditure against cloud revenue",
-        "Rmb bn",
-        tuple(cols),
-        rows,
-        source,
-        stub="Rmb bn",
-    )
-
-
-def build_market_table(market: Market, first_estimate: int) -> Table:
-    """Market sizing per scenario: consumption, price, size, growth and CAGR."""
-    years = market.years
-    start, end = years[0], years[-1]
-    cols = [Column(f"{y}{'A' if y < first_estimate else 'E'}", actual=y < first_estimate) for y in years]
-    cols.append(Column(f"{start}\u2013{str(end)[2:]} CAGR", kind="pct"))
-    rows: list[Row] = []
-    for case in market.cases.values():
-        rows.append(Row(case.name, tuple("" for _ in cols), "text", style=("head",)))
-        # Consumption is modelled in quintillion tokens; printed in trillion, as the industry quotes it.
-        for line, label, decimals, scale in (
-            (case.consumption, "Token consumption (trillion)", 0, TRILLION_PER_QUINTILLION),
-            (case.price, "Price per 1M tokens (Rmb)", 3, 1.0),
-            (case.size, "Market size (Rmb bn)", 1, 1.0),
-        ):
-            rows.append(
-                Row(
-                    label,
-                    (*(line[y] * scale for y in years), line.cagr(start, end)),
-                    decimals=decimals,
-                    style=("subtotal",) if "size" in line.key else ("indent1",),
-                )
+    if row.with_yoy:
+        rows.append(_yoy_row(line, f, None, None, indent))
+    if row.with_share:
+        whole = f.line(row.with_share, case)
+        cells = tuple(line.share_at(p, whole) for p in f.periods)
+        extra: list[Cell] = ["" for _ in _summary(f, None)]
+        if f.total and extra:
+            extra[-1] = share(
+                line.total_over(f.periods[0], f.periods[-1]), whole.total_over(f.periods[0], f.periods[-1])
             )
-            rows.append(
-                Row("yoy growth", (*_ratios(dict(line.yoy), years), ""), "pct", style=("pct", "indent1"))
+        rows.append(
+            Row(
+                f"% of {whole.label[:1].lower()}{whole.label[1:]}",
+                (*cells, *extra),
+                "pct",
+                0,
+                ("pct", *indent),
             )
-    return Table(
-        "market",
-        f"{market.name} market size: base, bull and bear cases",
-        "",
-        tuple(cols),
-        tuple(rows),
-        f"Source: {market.source}",
-        stub="",
+        )
+    return rows
+
+
+def _summary(f: _Frame, line: Line | None) -> list[Cell]:
+    """CAGR and total cells for a level row ('' for rows that have none)."""
+    out: list[Cell] = []
+    if f.cagr:
+        out.append(line.cagr_ratio(*f.cagr) if line is not None else "")
+    if f.total:
+        out.append(line.total_over(f.periods[0], f.periods[-1]) if line is not None else "")
+    return out
+
+
+def _yoy_row(line: Line, f: _Frame, label: str | None, decimals: int | None, indent: tuple[str, ...]) -> Row:
+    cells = tuple(line.growth_at(p) for p in f.periods)
+    return Row(
+        label or "yoy growth",
+        (*cells, *("" for _ in _summary(f, None))),
+        "pct",
+        decimals or 0,
+        ("pct", *indent),
     )
 
 
-def build_income_table(fc: Forecast, source: str) -> Table:
-    """Group income statement (Rmb mn) with margins and per-ADS earnings."""
-    years = range(fc.fin_years[1], fc.fin_years[-1] + 1)
-    cols = _years_cols(years, fc.last_actual)
-    line = fc.fin_line
-
-    def money(key: str, style: tuple[str, ...] = (), label: str | None = None) -> Row:
-        return Row(label or fc.labels[key], tuple(line(key)[y] for y in years), style=style)
-
-    def pct(label: str, num: str, den: str) -> Row:
-        return Row(label, tuple(share(line(num)[y], line(den)[y]) for y in years), "pct", 1, ("pct",))
-
-    def yoy(key: str) -> Row:
-        return Row("yoy growth", _ratios(dict(line(key).yoy), years), "pct", 1, ("pct",))
-
-    rows = (
-        money("rev_ecommerce", ("indent1",)),
-        money("rev_aidc", ("indent1",)),
-        money("rev_cloud", ("indent1",)),
-        money("rev_others", ("indent1",)),
-        money("rev_unallocated", ("indent1",)),
-        money("rev_eliminations", ("indent1",)),
-        money("revenue", ("total",)),
-        yoy("revenue"),
-        money("cost_of_revenue"),
-        money("gross_profit", ("subtotal",)),
-        pct("Gross margin", "gross_profit", "revenue"),
-        money("product_development", ("indent1",)),
-        money("sales_marketing", ("indent1",)),
-        money("general_admin", ("indent1",)),
-        money("amortization", ("indent1",)),
-        money("impairment", ("indent1",)),
-        money("other_operating", ("indent1",)),
-        money("total_opex", ("subtotal",)),
-        money("operating_income", ("total",)),
-        pct("Operating margin", "operating_income", "revenue"),
-        money("net_income"),
-        money("nci", ("indent1",)),
-        money("net_income_attrib", ("subtotal",)),
-        money("adj_net_income", ("total",)),
-        yoy("adj_net_income"),
-        pct("Non-GAAP net margin", "adj_net_income", "revenue"),
-        Row(
-            fc.labels["eps_ads"] + " (Rmb)",
-            tuple(line("eps_ads")[y] for y in years),
-            decimals=2,
-            style=("subtotal",),
-        ),
-        money("ebita_ecommerce", ("indent1",)),
-        money("ebita_cloud", ("indent1",)),
-        money("ebita_others", ("indent1",)),
-        money("ebita_rest", ("indent1",)),
-        money("adj_ebita", ("total",)),
-        pct("Adjusted EBITA margin", "adj_ebita", "revenue"),
-        pct("Cloud EBITA margin", "ebita_cloud", "rev_cloud"),
-    )
-    notes = tuple(
-        f"{fc.labels[k]}: {n}" for k, n in fc.notes.items() if k in {r for r in fc.financials.index}
-    )
-    return Table(
-        "income", "Group income statement", "Rmb mn", tuple(cols), rows, source, notes, stub="Rmb mn"
+def _price_multiple_row(line: Line, f: _Frame, row: RowSpec) -> Row:
+    """Today's price of the lead listing over a per-unit line (P/E on EPS, P/B on BVPS)."""
+    lead = f.company.listings[0]
+    currency = line.unit.currency or f.company.company.reporting_currency
+    price = lead.price * f.company.fx_rate(lead.currency) / f.company.fx_rate(currency)
+    cells = tuple(share(price, line.value(p)) for p in f.periods)
+    label = row.label or f"P/E at {lead.symbol}{lead.price:,.2f}"
+    return Row(
+        label,
+        (*cells, *("" for _ in _summary(f, None))),
+        "multiple",
+        row.decimals if row.decimals is not None else 1,
     )
 
 
-def build_revisions_table(fc: Forecast, source: str) -> Table:
-    """Old vs new estimates and the change, for every line with a previous estimate."""
-    years = [y for y in fc.fin_years[1:] if y in fc.previous.columns]
+def _revisions(key: str, spec: TableSpec, run: ModelRun, company: CompanyFile) -> Table:
+    """Old vs new estimates and the change, per period, for the lines listed."""
+    first = run.lines[spec.lines[0]]
+    tl = first.timeline
+    periods = _periods(tl, spec.periods)
     cols: list[Column] = []
-    for y in years:
-        fy = fmt_fy(y, fc.last_actual)
+    for p in periods:
         cols += [
-            Column("Old", group=fy),
-            Column("New", group=fy),
-            Column("Change", group=fy, kind="pct", decimals=1),
+            Column("Old", group=tl.label(p)),
+            Column("New", group=tl.label(p)),
+            Column("Change", group=tl.label(p), kind="pct", decimals=1),
         ]
     rows: list[Row] = []
-    for key in fc.previous.index:
+    units: set[str] = set()
+    for line_key in spec.lines:
+        new, old = run.lines[line_key], run.previous[line_key]
+        units.add(unit_label(new.unit, company))
         cells: list[Cell] = []
-        for y in years:
-            old, new = float(fc.previous.loc[key, y]), fc.fin_line(key)[y]
-            cells += [old, new, growth(new, old)]
-        rows.append(Row(fc.labels[key], tuple(cells), style=("revision",)))
-    return Table("revisions", "Earnings revisions", "Rmb mn", tuple(cols), tuple(rows), source, stub="Rmb mn")
-
-
-def build_summary_table(fc: Forecast, company: CompanyFile, source: str) -> Table:
-    """Cover table: revenue, EBITA, net profit, EPS, growth and P/E at today's ADS price."""
-    years = range(fc.fin_years[1], fc.fin_years[-1] + 1)
-    lead = company.listings[0]
-    price_rep = lead.price * company.fx_rate(lead.currency)
-    line = fc.fin_line
-    rows = (
-        Row("Revenue (Rmb mn)", tuple(line("revenue")[y] for y in years)),
-        Row("yoy growth", _ratios(dict(line("revenue").yoy), years), "pct", 1, ("pct",)),
-        Row("Adj. EBITA (Rmb mn)", tuple(line("adj_ebita")[y] for y in years)),
-        Row("Non-GAAP net profit (Rmb mn)", tuple(line("adj_net_income")[y] for y in years)),
-        Row(f"EPS per {lead.security} (Rmb)", tuple(line("eps_ads")[y] for y in years), decimals=2),
-        Row("yoy growth", _ratios(dict(line("eps_ads").yoy), years), "pct", 1, ("pct",)),
-        Row(
-            f"P/E at {lead.symbol}{lead.price:,.2f}",
-            tuple(share(price_rep, line("eps_ads")[y]) for y in years),
-            "multiple",
-            1,
-        ),
+        for p in periods:
+            cells += [old.value(p), new.value(p), growth(new.value(p), old.value(p))]
+        rows.append(Row(new.label, tuple(cells), style=("revision",)))
+    unit = spec.unit if spec.unit is not None else (units.pop() if len(units) == 1 else "")
+    return Table(
+        key, spec.title, unit, tuple(cols), tuple(rows), spec.source or "", tuple(spec.notes), stub=unit
     )
-    return Table("summary", "Financial summary", "", tuple(_years_cols(years, fc.last_actual)), rows, source)
 
 
-def build_sotp_table(val: Valuation, company: CompanyFile, last_actual: int, source: str) -> Table:
+def _valuation(key: str, spec: TableSpec, val: Valuation, company: CompanyFile, run: ModelRun) -> Table:
     """Sum of the parts: metric x multiple per business, net cash, fair value and targets."""
-    fy = fmt_fy(val.year, last_actual)
+    tl = run.lines[next(iter(run.lines))].timeline
+    for line in run.lines.values():
+        if val.year in line.timeline and line.unit.is_money:
+            tl = line.timeline
+            break
+    fy = tl.label(val.year)
+    reporting = company.company.reporting_symbol
     cols = (
         Column("Method", kind="text"),
         Column(f"{fy} metric", kind="num"),
         Column("Multiple", kind="multiple", decimals=1),
         Column("Value", kind="num"),
-        Column("Per share (Rmb)", kind="num", decimals=2),
+        Column(f"Per share ({reporting})", kind="num", decimals=2),
         Column("% of total", kind="pct"),
     )
-    rows: list[Row] = []
-    for p in val.parts:
-        rows.append(
-            Row(
-                f"{p.name}",
-                (
-                    f"{p.method} on {METHOD_BASIS[p.method]}",
-                    p.metric,
-                    p.multiple,
-                    p.value,
-                    p.per_share,
-                    p.share,
-                ),
-                "text",
-            )
+    rows: list[Row] = [
+        Row(
+            p.name,
+            (f"{p.method} on {METHOD_BASIS[p.method]}", p.metric, p.multiple, p.value, p.per_share, p.share),
+            "text",
         )
+        for p in val.parts
+    ]
     rows.append(
         Row(
             val.cash_label,
@@ -350,7 +338,7 @@ def build_sotp_table(val: Valuation, company: CompanyFile, last_actual: int, sou
                 val.net_cash,
                 "",
                 val.net_cash_value,
-                val.net_cash_value / val.shares,
+                val.net_cash_per_share,
                 val.net_cash_value / val.equity_value,
             ),
             "text",
@@ -360,25 +348,25 @@ def build_sotp_table(val: Valuation, company: CompanyFile, last_actual: int, sou
         Row("Equity value", ("", "", "", val.equity_value, val.fair_value, 1.0), "text", style=("total",))
     )
     rows.append(Row("Diluted shares (mn)", ("", "", "", val.shares, "", ""), "text"))
-    notes = [f"Fair value per share: {company.company.reporting_symbol}{val.fair_value:,.2f}."]
+    notes = [f"Fair value per share: {reporting}{val.fair_value:,.2f}."]
+    for p in val.parts:
+        note = _footnote(run.lines[p.metric_line], None)
+        if note:
+            notes.append(note)
     for t in val.targets.values():
         lst = t.listing
         fx = (
             ""
             if lst.currency == company.company.reporting_currency
-            else f" at {company.company.reporting_symbol}{company.fx[lst.currency]:g} per {lst.currency}"
+            else f" at {reporting}{company.fx[lst.currency]:g} per {lst.currency}"
         )
         notes.append(
             f"{lst.security} ({lst.ticker}): {lst.shares_per_unit:g} "
             f"share{'s' if lst.shares_per_unit != 1 else ''} per {lst.security}{fx}, "
             f"rounded to the nearest {lst.symbol}{lst.rounding:g}: target {lst.symbol}{t.fair_value:,.0f}."
         )
-    return Table(
-        "sotp",
-        f"Sum-of-the-parts valuation, {fy}",
-        "Rmb mn",
-        cols,
-        tuple(rows),
-        source,
-        tuple(notes),
-    )
+    from reportgen.units import parse_unit
+
+    unit = unit_label(parse_unit(val.unit), company)
+    title = f"{spec.title}, {fy}"
+    return Table(key, title, unit, cols, tuple(rows), spec.source or "", (*notes, *spec.notes))

@@ -11,8 +11,7 @@ import pytest
 
 from reportgen.assumptions import Assumptions, load_assumptions
 from reportgen.build import BuiltNote, build_note
-from reportgen.model.forecast import Forecast, build_forecast
-from reportgen.model.market import Market, build_market
+from reportgen.model.engine import ModelRun
 from reportgen.model.valuation import Valuation, build_valuation
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,19 +37,16 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> BuiltNote:
 
 @dataclass(frozen=True)
 class Model:
-    """The default note run through every model stage."""
+    """A note run through every model stage."""
 
     a: Assumptions
-    forecast: Forecast
-    market: Market
+    run: ModelRun
     valuation: Valuation
 
 
 def run_model(folder: Path) -> Model:
     a = load_assumptions(folder)
-    fc = build_forecast(a.forecast, a.company.listings[0].shares_per_unit)
-    market = build_market(a.scenarios)
-    return Model(a, fc, market, build_valuation(a.valuation, fc, a.company, a.house))
+    return Model(a, a.run, build_valuation(a.valuation, a.run, a.company, a.house))
 
 
 @pytest.fixture(scope="session")

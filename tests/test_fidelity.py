@@ -57,47 +57,63 @@ FIGURE_5 = {
 SEED_INCONSISTENT_YOY = {("ai", 2027): 0.025}
 
 
+#: The seed's row names -> the default note's line keys in model.yaml.
+LINE_KEYS = {
+    "total": "cloud_revenue",
+    "ai": "ai_cloud",
+    "maas": "maas",
+    "iaas": "iaas",
+    "paas": "paas",
+    "non_ai": "non_ai_cloud",
+}
+
+
 @pytest.mark.parametrize("key", list(FIGURE_5))
 def test_figure_5_cloud_build(model: Model, key: str) -> None:
     levels, yoy, shares, cagr = FIGURE_5[key]
-    line = model.forecast.cloud_line(key)
+    line = model.run.lines[LINE_KEYS[key]]
+    total = model.run.lines["cloud_revenue"]
     for year, level in zip(YEARS, levels, strict=True):
-        assert line[year] == pytest.approx(level, abs=1.0), f"{key} {year} level"
+        assert line.value(year) == pytest.approx(level, abs=1.0), f"{key} {year} level"
     for year, g in zip(YEARS, yoy, strict=True):
         if g is not None:
             tolerance = SEED_INCONSISTENT_YOY.get((key, year), 0.01)
-            assert line.yoy[year] == pytest.approx(g, abs=tolerance), f"{key} {year} yoy"
+            assert line.growth_at(year) == pytest.approx(g, abs=tolerance), f"{key} {year} yoy"
     if shares:
         for year, s in zip(YEARS, shares, strict=True):
-            assert line.share[year] == pytest.approx(s, abs=0.01), f"{key} {year} share"
-    assert line.cagr(2026, 2031) == pytest.approx(cagr, abs=0.01)
+            assert line.share_at(year, total) == pytest.approx(s, abs=0.01), f"{key} {year} share"
+            assert line.share_at(year) == pytest.approx(s, abs=0.01), "share of the top of its sum tree"
+    assert line.cagr_ratio(2026, 2031) == pytest.approx(cagr, abs=0.01)
 
 
 def test_summary_headlines(model: Model) -> None:
     """The note's summary: Rmb833.4bn cloud, Rmb585.5bn AI, Rmb438.6bn = US$62.6bn MaaS."""
-    fc = model.forecast
+    lines = model.run.lines
     usd = model.a.company.fx["USD"]
-    assert fmt_money(fc.cloud_line("total")[2031], "Rmb", 1, "bn") == "Rmb833.4bn"
-    assert fmt_money(fc.cloud_line("ai")[2031], "Rmb", 1, "bn") == "Rmb585.5bn"
-    assert fmt_money(fc.cloud_line("maas")[2031], "Rmb", 1, "bn") == "Rmb438.6bn"
-    assert fmt_money(fc.cloud_line("maas")[2031] / usd, "US$", 1, "bn") == "US$62.6bn"
-    assert fmt_money(fc.cloud_line("iaas")[2031], "Rmb", 1, "bn") == "Rmb128.7bn"
-    assert fmt_money(fc.cloud_line("paas")[2031], "Rmb", 1, "bn") == "Rmb18.2bn"
+    assert fmt_money(lines["cloud_revenue"].value(2031), "Rmb", 1, "bn") == "Rmb833.4bn"
+    assert fmt_money(lines["ai_cloud"].value(2031), "Rmb", 1, "bn") == "Rmb585.5bn"
+    assert fmt_money(lines["maas"].value(2031), "Rmb", 1, "bn") == "Rmb438.6bn"
+    assert fmt_money(lines["maas"].value(2031) / usd, "US$", 1, "bn") == "US$62.6bn"
+    assert fmt_money(lines["iaas"].value(2031), "Rmb", 1, "bn") == "Rmb128.7bn"
+    assert fmt_money(lines["paas"].value(2031), "Rmb", 1, "bn") == "Rmb18.2bn"
     # External cloud revenue Rmb666.8bn or US$95.2bn, 44% CAGR (levels within Rmb1bn).
-    assert fc.external[2031] == pytest.approx(666.8, abs=1.0)
-    assert fc.external[2031] / usd == pytest.approx(95.2, abs=0.1)
-    assert fc.external.cagr(2026, 2031) == pytest.approx(0.44, abs=0.01)
+    external = lines["cloud_external"]
+    assert external.value(2031) == pytest.approx(666.8, abs=1.0)
+    assert external.value(2031) / usd == pytest.approx(95.2, abs=0.1)
+    assert external.cagr_ratio(2026, 2031) == pytest.approx(0.44, abs=0.01)
 
 
 def test_capex_headlines(model: Model) -> None:
     """Cumulative FY26-31E capex Rmb822.9bn; capex/cloud revenue 83% -> 17%, 32% overall."""
-    fc = model.forecast
-    assert fc.capex_cumulative == pytest.approx(822.9, abs=0.05)
-    assert fc.capex_ratio[2026] == pytest.approx(0.83, abs=0.005)
-    assert fc.capex_ratio[2031] == pytest.approx(0.17, abs=0.005)
-    assert fc.capex_ratio_all == pytest.approx(0.32, abs=0.005)
+    lines = model.run.lines
+    capex, cloud = lines["capex"], lines["cloud_revenue"]
+    assert capex.total_over(2026, 2031) == pytest.approx(822.9, abs=0.05)
+    assert lines["capex_cumulative"].value(2031) == pytest.approx(822.9, abs=0.05)
+    assert lines["capex_to_cloud"].value(2026) == pytest.approx(0.83, abs=0.005)
+    assert lines["capex_to_cloud"].value(2031) == pytest.approx(0.17, abs=0.005)
+    assert capex.total_over(2026, 2031) / cloud.total_over(2026, 2031) == pytest.approx(0.32, abs=0.005)
     for year in YEARS:
-        assert 130 <= fc.capex[year] <= 141, "the note holds capex at Rmb130-140bn a year"
+        assert 130 <= capex.value(year) <= 141, "the note holds capex at Rmb130-140bn a year"
 
 
 # Figure 56: market size Rmb bn 2024..2030 and 2024-30 CAGR for each case.
@@ -115,15 +131,17 @@ FIGURE_56_SIZE_YOY = {
 @pytest.mark.parametrize("case", list(FIGURE_56))
 def test_figure_56_market_scenarios(model: Model, case: str) -> None:
     sizes, size_cagr, consumption_cagr, price_cagr = FIGURE_56[case]
-    c = model.market.cases[case]
-    for year, size in zip(range(2024, 2031), sizes, strict=True):
-        tolerance = 0.01 if size < 50 else 1.0
-        assert c.size[year] == pytest.approx(size, abs=tolerance), f"{case} {year}"
-    assert c.size.cagr(2024, 2030) == pytest.approx(size_cagr, abs=0.01)
-    assert c.consumption.cagr(2024, 2030) == pytest.approx(consumption_cagr, abs=0.01)
-    assert c.price.cagr(2024, 2030) == pytest.approx(price_cagr, abs=0.01)
+    size = model.run.line("maas_market", case)
+    for year, expected in zip(range(2024, 2031), sizes, strict=True):
+        tolerance = 0.01 if expected < 50 else 1.0
+        assert size.value(year) == pytest.approx(expected, abs=tolerance), f"{case} {year}"
+    assert size.cagr_ratio(2024, 2030) == pytest.approx(size_cagr, abs=0.01)
+    consumption = model.run.line("token_consumption", case)
+    price = model.run.line("token_price", case)
+    assert consumption.cagr_ratio(2024, 2030) == pytest.approx(consumption_cagr, abs=0.01)
+    assert price.cagr_ratio(2024, 2030) == pytest.approx(price_cagr, abs=0.01)
     for year, g in zip(range(2025, 2031), FIGURE_56_SIZE_YOY.get(case, ()), strict=False):
-        assert c.size.yoy[year] == pytest.approx(g, abs=0.01), f"{case} {year} yoy"
+        assert size.growth_at(year) == pytest.approx(g, abs=0.01), f"{case} {year} yoy"
 
 
 # Figures 57-58, Rmb mn: the group lines the valuation and the cover use.
@@ -143,21 +161,21 @@ FIGURE_58 = {
 @pytest.mark.parametrize("key", list(FIGURE_58))
 def test_figure_58_group_lines(model: Model, key: str) -> None:
     """Within Rmb1bn: cloud revenue is rebuilt from segments, so it differs by tens of mn."""
-    line = model.forecast.fin_line(key)
+    line = model.run.lines[key]
     for year, value in zip((2026, 2027, 2028), FIGURE_58[key], strict=True):
-        assert line[year] == pytest.approx(value, abs=1000), f"{key} {year}"
+        assert line.value(year) == pytest.approx(value, abs=1000), f"{key} {year}"
 
 
 def test_figure_58_eps_and_margins(model: Model) -> None:
-    fc = model.forecast
-    eps = fc.fin_line("eps_ads")
+    lines = model.run.lines
+    eps = lines["eps_ads"]
     for year, value in zip((2026, 2027, 2028), (30.69, 48.24, 67.29), strict=True):
-        assert eps[year] == pytest.approx(value, abs=0.02)
-    revenue, gross = fc.fin_line("revenue"), fc.fin_line("gross_profit")
+        assert eps.value(year) == pytest.approx(value, abs=0.02)
+    revenue, gross = lines["revenue"], lines["gross_profit"]
     for year, margin in zip((2026, 2027, 2028), (0.409, 0.426, 0.434), strict=True):
-        assert gross[year] / revenue[year] == pytest.approx(margin, abs=0.001)
-    assert fc.fin_line("revenue").yoy[2026] == pytest.approx(0.026, abs=0.001)
-    assert fc.fin_line("adj_net_income").yoy[2026] == pytest.approx(-0.533, abs=0.001)
+        assert gross.value(year) / revenue.value(year) == pytest.approx(margin, abs=0.001)
+    assert revenue.growth_at(2026) == pytest.approx(0.026, abs=0.001)
+    assert lines["adj_net_income"].growth_at(2026) == pytest.approx(-0.533, abs=0.001)
 
 
 def test_targets_and_rating(model: Model) -> None:
@@ -179,10 +197,7 @@ FIGURE_57_FY28_CHANGE = {"rev_cloud": 0.008, "revenue": 0.002, "adj_ebita": 0.00
 
 @pytest.mark.parametrize("key", list(FIGURE_57_FY28_CHANGE))
 def test_figure_57_revisions(model: Model, key: str) -> None:
-    fc = model.forecast
-    old = float(fc.previous.loc[key, 2028])
-    assert fc.fin_line(key)[2028] / old - 1 == pytest.approx(FIGURE_57_FY28_CHANGE[key], abs=0.0005)
+    new, old = model.run.lines[key], model.run.previous[key]
+    assert new.value(2028) / old.value(2028) - 1 == pytest.approx(FIGURE_57_FY28_CHANGE[key], abs=0.0005)
     for year in (2026, 2027):
-        assert fc.fin_line(key)[year] / float(fc.previous.loc[key, year]) - 1 == pytest.approx(
-            0.0, abs=0.0005
-        )
+        assert new.value(year) / old.value(year) - 1 == pytest.approx(0.0, abs=0.0005)

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from reportgen.errors import ModelError
-from reportgen.model.forecast import Forecast
+from reportgen.model.engine import ModelRun
+from reportgen.periods import Period
 from reportgen.schema import CompanyFile, House, Listing, ValuationFile
 
 
 @dataclass(frozen=True)
 class PartValue:
-    """One business's value (Rmb mn) = multiple x metric; share of total equity value."""
+    """One business's value (in the metric's unit) = multiple x metric; share of equity value."""
 
     key: str
     name: str
@@ -23,6 +24,7 @@ class PartValue:
     value: float
     per_share: float
     share: float
+    metric_line: str = ""
 
 
 @dataclass(frozen=True)
@@ -42,9 +44,11 @@ class Target:
 
 @dataclass(frozen=True)
 class Valuation:
-    """SOTP result. Money in reporting currency mn unless a field says otherwise."""
+    """SOTP result. Values are in ``unit`` (the metrics' money unit); per-share figures in
+    the reporting currency per share."""
 
-    year: int
+    year: Period
+    unit: str
     parts: tuple[PartValue, ...]
     net_cash: float
     net_cash_discount: float
@@ -53,6 +57,12 @@ class Valuation:
     shares: float
     fair_value: float
     targets: dict[str, Target]
+    #: Multiplies value / shares into reporting currency per share.
+    per_share_factor: float = 1.0
+
+    @property
+    def net_cash_per_share(self) -> float:
+        return self.net_cash_value / self.shares * self.per_share_factor
 
     @property
     def cash_label(self) -> str:
@@ -76,33 +86,40 @@ def rate(etr: float, house: House) -> str:
     return house.rating_scheme[-1].name
 
 
-def build_valuation(v: ValuationFile, fc: Forecast, company: CompanyFile, house: House) -> Valuation:
+def build_valuation(v: ValuationFile, run: ModelRun, company: CompanyFile, house: House) -> Valuation:
     """Value each part, add discounted net cash, divide by diluted shares, convert per listing."""
+    lines = run.lines
+    year = lines[v.shares].timeline.normalise(v.year)
     metrics: list[float] = []
     for part in v.parts:
-        metric = fc.fin_line(part.metric)[v.year]
+        metric = lines[part.metric].value(year)
         if math.isnan(metric):
             raise ModelError(
-                f"valuation.yaml: {part.name} needs {part.metric} for {v.year}, which the model lacks"
+                f"valuation.yaml: {part.name} needs {part.metric} for {year}, which the model lacks"
             )
         if metric <= 0:
             raise ModelError(
                 f"valuation.yaml: {part.name}: a {part.method} multiple of a zero or negative "
-                f"{part.metric} ({metric:,.0f} for {v.year}) is not meaningful; value it another way"
+                f"{part.metric} ({metric:,.0f} for {year}) is not meaningful; value it another way"
             )
         metrics.append(metric)
+    unit = lines[v.parts[0].metric].unit
     # The haircut applies to cash that may never reach shareholders; net debt counts in full.
     amount = v.net_cash.amount
     net_cash_value = amount * (1.0 - v.net_cash.discount) if amount > 0 else amount
     equity = sum(m * p.multiple for m, p in zip(metrics, v.parts, strict=True)) + net_cash_value
-    shares = fc.fin_line(v.shares_line)[v.year]
+    shares = lines[v.shares].value(year)
     if not shares > 0:
-        raise ModelError(f"valuation.yaml: diluted shares for {v.year} must be positive, got {shares}")
+        raise ModelError(f"valuation.yaml: diluted shares for {year} must be positive, got {shares}")
     if equity <= 0:
         raise ModelError(
             f"valuation.yaml: equity value is {equity:,.0f}; a target price needs a positive value"
         )
-    fair = equity / shares
+    # Units: e.g. CNY mn / mn shares = CNY per share; scale turns it into currency per share.
+    per_share = unit / lines[v.shares].unit
+    to_reporting = company.fx_rate(unit.currency) if unit.currency else 1.0
+    factor = per_share.scale * to_reporting
+    fair = equity / shares * factor
     values = tuple(
         PartValue(
             p.key,
@@ -111,8 +128,9 @@ def build_valuation(v: ValuationFile, fc: Forecast, company: CompanyFile, house:
             m,
             p.multiple,
             m * p.multiple,
-            m * p.multiple / shares,
+            m * p.multiple / shares * factor,
             m * p.multiple / equity,
+            p.metric,
         )
         for m, p in zip(metrics, v.parts, strict=True)
     )
@@ -133,7 +151,8 @@ def build_valuation(v: ValuationFile, fc: Forecast, company: CompanyFile, house:
             listing, tp, listing.price, upside, dy, etr, rate(printed_etr, house), cap, change
         )
     return Valuation(
-        year=v.year,
+        year=year,
+        unit=str(unit),
         parts=values,
         net_cash=v.net_cash.amount,
         net_cash_discount=v.net_cash.discount,
@@ -142,4 +161,5 @@ def build_valuation(v: ValuationFile, fc: Forecast, company: CompanyFile, house:
         shares=shares,
         fair_value=fair,
         targets=targets,
+        per_share_factor=factor,
     )
