@@ -35,7 +35,7 @@ from reportgen.schema import (
     TableSpec,
     ValuationFile,
 )
-from reportgen.yamlsource import Loc, SourceMap, format_problem, load_yaml, validate
+from reportgen.yamlsource import Loc, SourceMap, load_yaml, validate
 
 HOUSE_FILE = "house.yaml"
 NOTE_FILES = ("company.yaml", "model.yaml", "valuation.yaml", "exhibits.yaml", "narrative.yaml")
@@ -432,7 +432,7 @@ def _check_row(
         yield from _check_cases(run, [row.scenario], (*loc, "scenario"))
     if kind == "heading":
         return
-    keys = [(k, (*loc, kind, i)) for i, k in enumerate(row.ratio)] if kind == "ratio" else []
+    keys = [(k, (*loc, kind, i)) for i, k in enumerate(row.ratio or [])] if kind == "ratio" else []
     if kind == "ratio" and len(row.ratio or []) != 2:
         yield (*loc, "ratio"), "expected [numerator, denominator]"
         return
@@ -450,6 +450,7 @@ def _check_row(
             yield where, f"'{key}' is on timeline '{run.lines[key].timeline.key}', not the table's '{tl.key}'"
     if bad or kind != "line":
         return
+    assert row.line is not None
     for case in cases or [row.scenario or run.base.key]:
         line = run.line(row.line, case) if case in run.cases else run.lines[row.line]
         missing = [tl.label(p) for p in periods if math.isnan(line.value(p))]

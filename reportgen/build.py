@@ -145,7 +145,9 @@ def build_note(
         raise
     except OSError as exc:
         log.info("%s: build stopped while %s; previous output left as it was", slug, step.current)
-        raise ReportgenError(f"{slug}: cannot write {exc.filename or out_dir}: {exc.strerror or exc}") from None
+        raise ReportgenError(
+            f"{slug}: cannot write {exc.filename or out_dir}: {exc.strerror or exc}"
+        ) from None
     return BuiltNote(slug, final, final / f"{slug}.html", final / f"{slug}.pdf")
 
 

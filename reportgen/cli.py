@@ -120,3 +120,14 @@ def check(paths: tuple[Path, ...]) -> None:
         click.echo(f"{folder}: ok")
     if worst:
         sys.exit(worst)
+
+
+def _register_authoring() -> None:
+    """`reportgen new` and `reportgen schema`: writing a note needs no Python."""
+    from reportgen.authoring import new, schema
+
+    main.add_command(new)
+    main.add_command(schema)
+
+
+_register_authoring()

@@ -102,7 +102,7 @@ class NoteContext:
         note = self.a.company.note
         if note.illustrative_prices:
             return "Illustrative prices (analyst's assumption), not market data"
-        return f"Exchange closing prices to {note.price_date.strftime('%-d %b %Y')}"
+        return f"Source: exchange closing prices to {note.price_date.strftime('%-d %b %Y')}"
 
     @property
     def title(self) -> str:

@@ -66,7 +66,7 @@ def _check(node: ast.AST, names: set[str], depth: int) -> None:
     elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
         _check(node.operand, names, depth + 1)
     elif isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        if not math.isfinite(float(node.value)):
+        if not math.isfinite(float(node.value)):  # type: ignore[arg-type]
             raise FormulaError("numbers in formulas must be finite")
     elif isinstance(node, ast.Name):
         names.add(node.id)
@@ -168,7 +168,7 @@ def evaluate(formula: Formula, env: Env, length: int) -> Values:
 
 def _eval(node: ast.AST, env: Env, n: int) -> Values:
     if isinstance(node, ast.Constant):
-        return [float(node.value)] * n
+        return [float(node.value)] * n  # type: ignore[arg-type]
     if isinstance(node, ast.Name):
         return list(env.values[node.id])
     if isinstance(node, ast.UnaryOp):

@@ -121,7 +121,9 @@ def make_filters(company: CompanyFile, timeline: Timeline) -> dict[str, Callable
         source = unit.currency
         if currency is not None and currency != source:
             if currency not in company.currencies:
-                raise RenderError(f"money: no FX rate for {currency!r}; the note has {', '.join(company.currencies)}")
+                raise RenderError(
+                    f"money: no FX rate for {currency!r}; the note has {', '.join(company.currencies)}"
+                )
             number = number * company.fx_rate(source) / company.fx_rate(currency)
             source = currency
         symbol = company.symbol(source)

@@ -289,6 +289,9 @@ class RowSpec(Strict):
     with_yoy: bool = Field(default=False, description="Add a 'yoy growth' row under a line row.")
     with_share: str | None = Field(default=None, description="Add a '% of <line>' row under a line row.")
     scenario: str | None = Field(default=None, description="Read the line in this case (default: base).")
+    summary: bool = Field(
+        default=True, description="False leaves this row's CAGR and total cells blank (e.g. a running total)."
+    )
 
 
 class TableSpec(Strict):

@@ -6,7 +6,6 @@ here knows a company: rows come from exhibits.yaml and values from the model's l
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -16,7 +15,7 @@ from reportgen.model.ratios import NotMeaningful, growth, share
 from reportgen.model.valuation import Valuation
 from reportgen.periods import Period, Timeline
 from reportgen.schema import CompanyFile, RowSpec, TableSpec
-from reportgen.units import Unit
+from reportgen.units import Unit, UnitError, parse_unit
 
 Kind = Literal["num", "pct", "multiple", "text"]
 #: What each valuation method multiplies, as printed in the valuation table.
@@ -84,6 +83,14 @@ def unit_label(unit: Unit, company: CompanyFile) -> str:
     return text.replace(currency, symbol, 1)
 
 
+def caption_unit(text: str, company: CompanyFile) -> str:
+    """A declared caption unit: 'CNY mn' prints as 'Rmb mn'; free text prints as written."""
+    try:
+        return unit_label(parse_unit(text), company) or text
+    except UnitError:
+        return text
+
+
 def default_decimals(unit: Unit) -> int:
     """Per-share figures to the cent, percentages and large money whole, small scales to one place."""
     if unit.per is not None:
@@ -123,7 +130,6 @@ def _build(key: str, spec: TableSpec, run: ModelRun, valuation: Valuation, compa
     tl = run.timelines[spec.timeline] if spec.timeline else run.timeline
     periods = _periods(tl, spec.periods)
     cagr = (tl.normalise(spec.cagr[0]), tl.normalise(spec.cagr[1])) if spec.cagr else None
-    frame = _Frame(run, company, tl, periods, cagr, spec.total)
     cols = [Column(tl.label(p), actual=tl.is_actual(p)) for p in periods]
     if cagr:
         cols.append(Column(f"{tl.label(cagr[0])}\u2013{tl.label(cagr[1])[-3:]} CAGR", kind="pct"))
@@ -132,7 +138,8 @@ def _build(key: str, spec: TableSpec, run: ModelRun, valuation: Valuation, compa
     rows: list[Row] = []
     notes: list[str] = []
     units: set[str] = set()
-    for case in spec.scenarios or [None]:
+    cases: list[str | None] = list(spec.scenarios) if spec.scenarios else [None]
+    for case in cases:
         if case is not None:
             rows.append(Row(run.cases[case].label, tuple("" for _ in cols), "text", style=("head",)))
         framed = _Frame(run, company, tl, periods, cagr, spec.total, case)
@@ -144,7 +151,11 @@ def _build(key: str, spec: TableSpec, run: ModelRun, valuation: Valuation, compa
                 note = _footnote(line, row.label) if spec.line_notes else None
                 if note and note not in notes:
                     notes.append(note)
-    unit = spec.unit if spec.unit is not None else (units.pop() if len(units) == 1 else "")
+    unit = (
+        caption_unit(spec.unit, company)
+        if spec.unit is not None
+        else (units.pop() if len(units) == 1 else "")
+    )
     source = spec.source or ""
     return Table(key, spec.title, unit, tuple(cols), tuple(rows), source, (*notes, *spec.notes), stub=unit)
 
@@ -215,7 +226,7 @@ def _rows(row: RowSpec, f: _Frame) -> list[Row]:
     rows = [
         Row(
             row.label or line.label,
-            (*(line.value(p) for p in f.periods), *_summary(f, line)),
+            (*(line.value(p) for p in f.periods), *_summary(f, line if row.summary else None)),
             decimals=decimals,
             style=style,
         )
@@ -225,15 +236,15 @@ def _rows(row: RowSpec, f: _Frame) -> list[Row]:
     if row.with_share:
         whole = f.line(row.with_share, case)
         cells = tuple(line.share_at(p, whole) for p in f.periods)
-        extra: list[Cell] = ["" for _ in _summary(f, None)]
-        if f.total and extra:
-            extra[-1] = share(
+        shares: list[Cell] = ["" for _ in _summary(f, None)]
+        if f.total and shares:
+            shares[-1] = share(
                 line.total_over(f.periods[0], f.periods[-1]), whole.total_over(f.periods[0], f.periods[-1])
             )
         rows.append(
             Row(
                 f"% of {whole.label[:1].lower()}{whole.label[1:]}",
-                (*cells, *extra),
+                (*cells, *shares),
                 "pct",
                 0,
                 ("pct", *indent),
@@ -365,8 +376,6 @@ def _valuation(key: str, spec: TableSpec, val: Valuation, company: CompanyFile, 
             f"share{'s' if lst.shares_per_unit != 1 else ''} per {lst.security}{fx}, "
             f"rounded to the nearest {lst.symbol}{lst.rounding:g}: target {lst.symbol}{t.fair_value:,.0f}."
         )
-    from reportgen.units import parse_unit
-
     unit = unit_label(parse_unit(val.unit), company)
     title = f"{spec.title}, {fy}"
     return Table(key, title, unit, cols, tuple(rows), spec.source or "", (*notes, *spec.notes))

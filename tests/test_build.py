@@ -33,11 +33,27 @@ def digest(folder: Path) -> dict[str, str]:
     }
 
 
+def published(out: Path) -> list[str]:
+    """What a reader sees in the output folder: each note's link, and no staging or old versions."""
+    names = sorted(p.name for p in out.iterdir())
+    leftovers = [n for n in names if ".staging-" in n or ".link-" in n or ".trash-" in n]
+    assert not leftovers, leftovers
+    assert len([n for n in names if ".v-" in n]) == len([n for n in names if not n.startswith(".")])
+    return [n for n in names if not n.startswith(".")]
+
+
 def test_outputs_are_written(built: BuiltNote) -> None:
     assert built.pdf.read_bytes().startswith(b"%PDF-")
     html = built.html.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")
-    for key in ("cloud-revenue", "ai-revenue", "maas-revenue", "capex", "market-scenarios", "sotp"):
+    for key in (
+        "cloud-revenue",
+        "ai-revenue",
+        "maas-revenue",
+        "capex-chart",
+        "market-scenarios",
+        "sotp-chart",
+    ):
         assert (built.folder / "assets" / "charts" / f"{key}.svg").is_file()
         assert f'src="assets/charts/{key}.svg"' in html
     assert (built.folder / "assets" / "note.css").is_file()
@@ -97,12 +113,12 @@ def test_failed_build_keeps_previous_output(note_copy: Path, tmp_path: Path) -> 
     out = tmp_path / "out"
     first = build_note(note_copy, out)
     before = digest(first.folder)
-    edit(note_copy / "narrative.yaml", "{{ cloud.maas[2028] | rmb_bn }}", "{{ cloud.maas.nope | rmb_bn }}")
+    edit(note_copy / "narrative.yaml", "{{ lines.maas[2028] | money }}", "{{ lines.maas.nope | money }}")
     result = CliRunner().invoke(main, ["build", str(note_copy), "--out", str(out)])
     assert result.exit_code == 2  # broken prose is bad input
     assert "narrative.yaml" in result.output and "Traceback" not in result.output
     assert digest(first.folder) == before
-    assert [p.name for p in out.iterdir()] == [note_copy.name]  # no staging left behind
+    assert published(out) == [note_copy.name]  # no staging left behind
 
 
 def test_interrupted_build_keeps_previous_output(
@@ -119,18 +135,18 @@ def test_interrupted_build_keeps_previous_output(
     with pytest.raises(KeyboardInterrupt):
         build_note(note_copy, out)
     assert digest(first.folder) == before
-    assert [p.name for p in out.iterdir()] == [note_copy.name]
+    assert published(out) == [note_copy.name]
 
 
 def test_one_assumption_moves_prose_tables_charts_and_target(note_copy: Path) -> None:
     """Raise FY27E MaaS growth from 859% to 1,259%: everything downstream must move together."""
     base = render_html(note_copy)
     base_html, base_svgs = base.html, base.svgs
-    edit(note_copy / "forecast.yaml", "growth: {2027: 8.59,", "growth: {2027: 12.59,")
+    edit(note_copy / "model.yaml", "growth: {2027: 8.59,", "growth: {2027: 12.59,")
     changed = render_html(note_copy)
     html, svgs = changed.html, changed.svgs
 
-    # By hand from forecast.yaml: MaaS FY31E = 1.0433 x 13.59 x 5.38 x 2.46 x 1.96 x 1.69
+    # By hand from model.yaml: MaaS FY31E = 1.0433 x 13.59 x 5.38 x 2.46 x 1.96 x 1.69
     maas31 = 1.0433 * 13.59 * 5.38 * 2.46 * 1.96 * 1.69
     assert f"Rmb{maas31:.1f}bn" in html  # the prose (bullets) quote the new value
     assert "Rmb438.6bn" not in html and "Rmb438.6bn" in base_html
@@ -148,8 +164,8 @@ def test_one_assumption_moves_prose_tables_charts_and_target(note_copy: Path) ->
 
 def test_missing_template_is_a_clear_error(tmp_path: Path) -> None:
     shutil.copytree(build_mod.TEMPLATES, tmp_path / "templates")
-    (tmp_path / "templates" / "partials" / "risks.html").unlink()
-    with pytest.raises(RenderError, match=r"partials/risks\.html"):
+    (tmp_path / "templates" / "partials" / "toc.html").unlink()
+    with pytest.raises(RenderError, match=r"partials/toc\.html"):
         render_html(DEFAULT_NOTE, tmp_path / "templates")
 
 

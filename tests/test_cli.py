@@ -35,5 +35,39 @@ def test_build_prints_one_line_per_note_and_no_progress_off_a_terminal(
     result = CliRunner().invoke(main, ["build", str(note_copy.parent), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("built ")
+    notes = [p for p in note_copy.parent.iterdir() if (p / "company.yaml").is_file()]
+    assert len(lines) == len(notes) and all(line.startswith("built ") for line in lines)
+    assert (tmp_path / "out" / note_copy.name / f"{note_copy.name}.pdf").is_file()
+
+
+@pytest.mark.parametrize(
+    "out",
+    [
+        "{notes}",  # the assumptions root itself
+        "{notes}/{slug}",  # the note folder
+        "{notes}/{slug}/build",  # inside the note folder
+        "{root}",  # a folder holding the inputs
+    ],
+)
+def test_an_output_folder_over_the_inputs_is_refused_before_anything_is_written(
+    note_copy: Path, out: str
+) -> None:
+    """`reportgen build assumptions --out assumptions` used to delete the note's inputs."""
+    notes = note_copy.parent
+    before = {p: p.read_bytes() for p in sorted(notes.rglob("*")) if p.is_file()}
+    target = out.format(notes=notes, slug=note_copy.name, root=notes.parent)
+    result = CliRunner().invoke(main, ["build", str(notes), "--out", target])
+    assert result.exit_code == 2, result.output
+    assert "would overwrite inputs" in result.output and "Traceback" not in result.output
+    after = {p: p.read_bytes() for p in sorted(notes.rglob("*")) if p.is_file()}
+    assert after == before
+
+
+@pytest.mark.slow
+def test_build_dot_inside_a_note_folder_names_the_note(
+    note_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(note_copy)
+    result = CliRunner().invoke(main, ["build", ".", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / note_copy.name / f"{note_copy.name}.pdf").is_file()

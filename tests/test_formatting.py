@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 
+from reportgen.assumptions import load_assumptions
 from reportgen.errors import RenderError
 from reportgen.formatting import (
     cell_multiple,
     cell_num,
     cell_pct,
-    fmt_fy,
     fmt_money,
     fmt_multiple,
     fmt_num,
     fmt_pct,
+    make_filters,
 )
+from reportgen.model.line import Quantity
 from reportgen.model.ratios import NM
+from reportgen.units import parse_unit
+from tests.conftest import DEFAULT_NOTE
 
 
 @pytest.mark.parametrize(
@@ -50,9 +55,54 @@ def test_fmt_money_and_multiple() -> None:
     assert fmt_multiple(6.5) == "6.5x"
 
 
+@pytest.fixture(scope="module")
+def filters() -> dict[str, Any]:
+    """The default note's filters: CNY printed as Rmb, USD at 7.005, March fiscal years."""
+    a = load_assumptions(DEFAULT_NOTE)
+    return make_filters(a.company, a.run.timeline)
+
+
 @pytest.mark.parametrize(("year", "text"), [(2025, "FY25A"), (2026, "FY26E"), (2031, "FY31E")])
-def test_fmt_fy(year: int, text: str) -> None:
-    assert fmt_fy(year, last_actual=2025) == text
+def test_fy_filter(filters: dict[str, Any], year: int, text: str) -> None:
+    assert filters["fy"](year) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "args", "text"),
+    [
+        (833.4, "CNY bn", {}, "Rmb833.4bn"),  # bn: one decimal by default
+        (1022651.4, "CNY mn", {}, "Rmb1,022,651mn"),  # mn: whole by default
+        (2002.24, "CNY bn", {"decimals": 0}, "Rmb2,002bn"),
+        # 438.6 / 7.005 = 62.61 -> US$62.6bn: converted at the note's USD rate, same scale
+        (438.6, "CNY bn", {"currency": "USD"}, "US$62.6bn"),
+        (181.66, "CNY per share", {}, "Rmb181.66"),  # per-share amounts to the cent
+        (-5.0, "CNY bn", {}, "\u2212Rmb5.0bn"),
+    ],
+)
+def test_money_filter_takes_unit_and_currency_from_the_value(
+    filters: dict[str, Any], value: float, unit: str, args: dict[str, Any], text: str
+) -> None:
+    assert filters["money"](Quantity(value, parse_unit(unit)), **args) == text
+
+
+@pytest.mark.parametrize(
+    "bad", [Quantity(0.43, parse_unit("%")), 833.4, Quantity(1.0, parse_unit("mn shares"))]
+)
+def test_money_filter_refuses_what_is_not_money(filters: dict[str, Any], bad: object) -> None:
+    with pytest.raises(RenderError, match="money"):
+        filters["money"](bad)
+
+
+def test_money_filter_refuses_an_unknown_currency(filters: dict[str, Any]) -> None:
+    with pytest.raises(RenderError, match="no FX rate for 'EUR'"):
+        filters["money"](Quantity(1.0, parse_unit("CNY bn")), currency="EUR")
+
+
+def test_pct_and_mult_refuse_money(filters: dict[str, Any]) -> None:
+    with pytest.raises(RenderError, match="not a ratio"):
+        filters["pct"](Quantity(833.4, parse_unit("CNY bn")))
+    assert filters["pct"](Quantity(0.391, parse_unit("%"))) == "39%"
+    assert filters["mult"](6.5) == "6.5x"
 
 
 @pytest.mark.parametrize("bad", [None, math.nan, math.inf, NM, "12%", True])

@@ -48,5 +48,6 @@ def test_note_html_matches_golden(request: pytest.FixtureRequest) -> None:
 
 
 def test_chart_specs_match_golden(request: pytest.FixtureRequest, model: Model) -> None:
-    specs = build_chart_specs(model.forecast, model.market, model.valuation, model.a.house)
+    a = model.a
+    specs = build_chart_specs(a.exhibits.charts, model.run, model.valuation, a.company, a.house)
     _compare(request, "charts.json", json.dumps(specs, indent=1, sort_keys=True) + "\n")

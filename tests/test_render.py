@@ -24,13 +24,17 @@ HEADLINE = "  {{ val.targets.ads | target }} per ADS."
 @pytest.mark.parametrize(
     ("expression", "message"),
     [
-        ("{{ cloud.total.__class__ }}", "unsafe"),
-        ("{{ cloud.total.series.to_csv('/tmp/x') }}", "unsafe"),
+        ("{{ lines.cloud_revenue.__class__ }}", "unsafe"),
+        ("{{ lines.cloud_revenue.timeline.periods }}", "unsafe"),
+        ("{{ lines.cloud_revenue.values.index(1) }}", "unsafe"),
         ("{{ lipsum }}", "undefined"),
-        ("{{ cloud.maas[2024] | rmb_bn }}", "no value"),
-        ("{{ fin.rev_ecommerce[2025] | pct }}", "no value"),
+        ("{{ lines.maas[2024] | money }}", "no value"),
+        ("{{ lines.rev_ecommerce[2025] | money }}", "no value"),
+        ("{{ lines.cloud_revenue[2031] | pct }}", "not a ratio"),
+        ("{{ lines.cloud_revenue[2031] + lines.rev_cloud[2031] }}", "different scales"),
         ("{{ val.targets.ads.listing.model_dump_json() }}", "unsafe"),
-        ("{{ cloud.total.yoy.clear() }}", "unsafe"),
+        ("{{ lines.cloud_revenue.yoy.clear() }}", "unsafe"),
+        ("{{ lines.cloud_revnue[2031] | money }}", "no value named 'cloud_revnue'"),
     ],
 )
 def test_prose_reaches_only_model_values(note_copy: Path, expression: str, message: str) -> None:
@@ -50,15 +54,15 @@ def test_prose_is_escaped(note_copy: Path) -> None:
 
 
 def test_syntax_error_in_prose_names_the_field(note_copy: Path) -> None:
-    error = prose_error(note_copy, HEADLINE, "  {{ cloud.maas[2031] | rmb_bn }")
+    error = prose_error(note_copy, HEADLINE, "  {{ lines.maas[2031] | money }")
     assert f"narrative.yaml:{_line_of_key(note_copy, 'headline:')}:" in error
     assert "template syntax" in error
 
 
 def test_numbers_in_prose_must_be_formatted(note_copy: Path) -> None:
-    error = prose_error(note_copy, HEADLINE, "  {{ cloud.paas[2031] }}")
+    error = prose_error(note_copy, HEADLINE, "  {{ lines.paas[2031] }}")
     assert "without a filter" in error
-    assert "(in {{ cloud.paas[2031] }})" in error
+    assert "(in {{ lines.paas[2031] }})" in error
 
 
 def _line_of_key(note: Path, key: str) -> int:

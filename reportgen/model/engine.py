@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
+from typing import Any
 
 from reportgen.errors import ModelError
 from reportgen.expr import Env, Formula, FormulaError, evaluate, formula_unit, parse_formula
@@ -138,7 +139,7 @@ def compile_model(spec: ModelFile, company: CompanyFile) -> tuple[CompiledModel 
         for key in scenario.lines:
             if key not in spec.lines:
                 problems.append((("scenarios", i, "lines", key), _unknown(key, spec.lines, "line")))
-    plans = [("base", "Base case", {})] if not scenarios else []
+    plans: list[tuple[str, str, Mapping[str, Any]]] = [("base", "Base case", {})] if not scenarios else []
     plans += [(s.key, s.label, s.lines) for s in scenarios]
     for index, (case_key, label, overrides) in enumerate(plans):
         defs: dict[str, LineDef] = {}
@@ -312,7 +313,8 @@ def _line_def(
             problems.append(
                 (
                     (*loc, "growth", period),
-                    f"growth of {g} is {g:.0%}; growth is a fraction (0.43 for 43%): did you type a percentage?",
+                    f"growth of {g} is {g:.0%}; growth is a fraction (0.43 for 43%): "
+                    "did you type a percentage?",
                 )
             )
     if growth:
@@ -386,14 +388,15 @@ def _unit_problems(d: LineDef, defs: Mapping[str, LineDef], company: CompanyFile
         if not base.compatible(d.unit):
             yield (
                 (*loc, "ratio", "of"),
-                f"'{d.ratio_of}' is in {base}, but '{d.key}' is in {d.unit}; a ratio keeps the unit of its base",
+                f"'{d.ratio_of}' is in {base}, but '{d.key}' is in {d.unit}; "
+                "a ratio keeps the unit of its base",
             )
         if d.rate_line and d.rate_line in defs and not defs[d.rate_line].unit.dimensionless:
             yield (
                 (*loc, "ratio", "rate"),
                 f"the rate line '{d.rate_line}' must be a % (it is in {defs[d.rate_line].unit})",
             )
-    if d.formula is not None:
+    if d.formula is not None and d.formula.names <= defs.keys():  # a broken input is reported already
         units = {k: v.unit for k, v in defs.items()}
         try:
             got = formula_unit(d.formula, units, company.currencies)

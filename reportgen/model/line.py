@@ -81,7 +81,7 @@ class Line(Mapping[Period, "Quantity"]):
     label: str
     unit: Unit
     timeline: Timeline
-    values: tuple[float, ...]
+    values: tuple[float, ...]  # type: ignore[assignment]  # the series, by timeline position
     total: Line | None = field(default=None, repr=False)
     note: str | None = None
     assumed: bool = False
@@ -127,7 +127,7 @@ class Line(Mapping[Period, "Quantity"]):
         years = self.timeline.years_between(start, end)
         if years <= 0:
             raise ValueError(f"CAGR needs end after start, got {start} to {end}")
-        return cagr(self.value(start), self.value(end), years)
+        return cagr(self.value(start), self.value(end), years)  # type: ignore[arg-type]
 
     def cagr(self, start: Period, end: Period) -> Quantity | NotMeaningful:
         """Compound annual growth from ``start`` to ``end`` (a percentage)."""
