@@ -152,8 +152,9 @@ def _unit(node: ast.AST, units: Mapping[str, Unit], currencies: Sequence[str]) -
     currency = inner.currency
     if currency is None:
         raise UnitError(f"fx() converts money, but its argument is in {inner}")
-    if currencies and target_text not in currencies:
-        raise UnitError(f"fx(): no rate for {target_text!r}; the note has {', '.join(currencies)}")
+    for code in (currency, target_text):
+        if currencies and code not in currencies:
+            raise UnitError(f"fx(): no rate for {code!r}; the note has {', '.join(currencies)}")
     dims = tuple(sorted((target_text if d == currency else d, p) for d, p in inner.dims))
     return Unit(dims, inner.scale)
 

@@ -1,137 +1,90 @@
-"""Tiny hand-sized assumption objects, so model tests can be checked with a pencil."""
+"""Tiny hand-sized assumption objects, so model tests can be checked with a pencil.
+
+Everything is built with ``model_validate`` in strict mode, as the YAML loader does:
+real ints and floats, ``datetime.date`` objects for dates.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from reportgen.model.forecast import OPEX
-from reportgen.schema import CompanyFile, ForecastFile, House, ValuationFile
+from reportgen.model.engine import ModelRun, compile_model, run_model
+from reportgen.schema import CompanyFile, House, ModelFile, ValuationFile
+
+#: Four fiscal years, FY24 reported: the default timeline of ``tiny_model``.
+FY = {"fy": {"first": 2024, "last": 2027, "last_actual": 2024}}
 
 
-def tiny_forecast(**overrides: Any) -> ForecastFile:
-    """Segments A (= a1 + a2) and B over 2024-2027; group lines in round thousands."""
-    lines: dict[str, Any] = {
-        "rev_ecommerce": {2026: 100000, 2027: 110000},
-        "rev_aidc": {2026: 50000, 2027: 60000},
-        "rev_others": {2026: 10000, 2027: 10000},
-        "rev_unallocated": {2026: 0, 2027: 0},
-        "rev_eliminations": {2026: -8200, 2027: -1600},
-        "revenue_prior": {2025: 150000},
-        "cost_of_revenue": {2026: 100000, 2027: 120000},
-        **{k: {2026: 5000, 2027: 5000} for k in OPEX},
-        "net_income": {2026: 20000, 2027: 25000},
-        "nci": {2026: -2000, 2027: 1000},
-        "adj_net_income": {2026: 24000, 2027: 30000},
-        "ebita_ecommerce": {2026: 30000, 2027: 35000},
-        "ebita_others": {2026: -5000, 2027: -5000},
-        "ebita_rest": {2026: -1000, 2027: -1000},
-        "diluted_shares": {2026: 8000, 2027: 8000},
+def tiny_company(
+    ads_price: float = 50.0,
+    h_price: float = 58.0,
+    *,
+    fiscal_year_end: str = "March",
+    shares_outstanding: float | None = None,
+    previous_targets: tuple[float | None, float | None] = (None, None),
+    **overrides: Any,
+) -> CompanyFile:
+    """CNY reporting; an ADS (8 shares, US$, rounded to 5) and an H share (HK$, rounded to 1).
+
+    FX: US$1 = Rmb7.0, HK$1 = Rmb0.9. ``overrides`` replace top-level keys of company.yaml.
+    """
+    company: dict[str, Any] = {
+        "name": "Co",
+        "short_name": "Co",
+        "sector": "S",
+        "country": "C",
+        "reporting_currency": "CNY",
+        "reporting_symbol": "Rmb",
+        "fiscal_year_end": fiscal_year_end,
     }
+    if shares_outstanding is not None:
+        company["shares_outstanding"] = shares_outstanding
+    listing = {"exchange": "X", "dividend_per_unit": 0.0}
+    ads: dict[str, Any] = {
+        **listing,
+        "key": "ads",
+        "ticker": "A",
+        "security": "ADS",
+        "currency": "USD",
+        "symbol": "US$",
+        "price": ads_price,
+        "shares_per_unit": 8.0,
+        "rounding": 5.0,
+        "dividend_per_unit": 1.0,
+    }
+    h: dict[str, Any] = {
+        **listing,
+        "key": "h",
+        "ticker": "H",
+        "security": "H share",
+        "currency": "HKD",
+        "symbol": "HK$",
+        "price": h_price,
+        "shares_per_unit": 1.0,
+        "rounding": 1.0,
+    }
+    for item, previous in zip((ads, h), previous_targets, strict=True):
+        if previous is not None:
+            item["previous_target"] = previous
     data: dict[str, Any] = {
-        "timeline": {"first_year": 2024, "last_actual": 2024, "last_year": 2027},
-        "cloud": {
-            "name": "Cloud",
-            "segments": [
-                {
-                    "key": "a",
-                    "name": "A",
-                    "values": {2024: 10.0},
-                    "children": [
-                        {"key": "a1", "name": "A1", "values": {2025: 4.0}, "growth": {2026: 0.5, 2027: 0.25}},
-                        {"key": "a2", "name": "A2", "values": {2025: 8.0}, "growth": {2026: 0.0, 2027: 0.5}},
-                    ],
-                },
-                {
-                    "key": "b",
-                    "name": "B",
-                    "values": {2024: 20.0, 2025: 22.0},
-                    "growth": {2026: 0.1, 2027: -0.5},
-                },
-            ],
-            "external_share": {2026: 0.5, 2027: 0.5},
-            "ebita_margin": {2026: 0.1, 2027: 0.2},
+        "company": company,
+        "note": {
+            "title": "T",
+            "type": "Update",
+            "date": dt.date(2026, 5, 11),
+            "price_date": dt.date(2026, 5, 8),
         },
-        "capex": {2025: 17.0, 2026: 19.1, 2027: 15.8},
-        "financials": {
-            "first_year": 2026,
-            "last_year": 2027,
-            "lines": {k: {"label": k, "values": v} for k, v in lines.items()},
-            "previous": {"revenue": {2026: 200000, 2027: 200000}},
-        },
+        "fx": {"USD": 7.0, "HKD": 0.9},
+        "listings": [ads, h],
+        "analysts": [{"name": "N", "title": "T", "email": "e", "phone": "p"}],
     }
     data.update(overrides)
-    return ForecastFile.model_validate(data, strict=True)
-
-
-def tiny_valuation() -> ValuationFile:
-    return ValuationFile.model_validate(
-        {
-            "year": 2027,
-            "shares_line": "diluted_shares",
-            "parts": [
-                {"key": "cloud", "name": "Cloud", "method": "P/S", "metric": "rev_cloud", "multiple": 2.0},
-                {"key": "aidc", "name": "Intl", "method": "P/S", "metric": "rev_aidc", "multiple": 1.0},
-                {
-                    "key": "core",
-                    "name": "Core",
-                    "method": "P/E",
-                    "metric": "adj_net_income",
-                    "multiple": 10.0,
-                },
-            ],
-            "net_cash": {"amount": 10000, "discount": 0.3, "note": "test"},
-        },
-        strict=True,
-    )
-
-
-def tiny_company(ads_price: float = 50.0, h_price: float = 58.0) -> CompanyFile:
-    listing = {"exchange": "X", "dividend_per_unit": 0.0}
-    return CompanyFile.model_validate(
-        {
-            "company": {
-                "name": "Co",
-                "short_name": "Co",
-                "sector": "S",
-                "country": "C",
-                "reporting_currency": "CNY",
-                "reporting_symbol": "Rmb",
-                "fiscal_year_end": "March",
-            },
-            "note": {"title": "T", "type": "Update", "date": "2026-05-11", "price_date": "2026-05-08"},
-            "fx": {"USD": 7.0, "HKD": 0.9},
-            "listings": [
-                {
-                    **listing,
-                    "key": "ads",
-                    "ticker": "A",
-                    "security": "ADS",
-                    "currency": "USD",
-                    "symbol": "US$",
-                    "price": ads_price,
-                    "shares_per_unit": 8,
-                    "rounding": 5,
-                    "dividend_per_unit": 1.0,
-                },
-                {
-                    **listing,
-                    "key": "h",
-                    "ticker": "H",
-                    "security": "H share",
-                    "currency": "HKD",
-                    "symbol": "HK$",
-                    "price": h_price,
-                    "shares_per_unit": 1,
-                    "rounding": 1,
-                },
-            ],
-            "analysts": [{"name": "N", "title": "T", "email": "e", "phone": "p"}],
-        },
-        strict=False,  # dates as ISO strings here; the YAML loader yields date objects
-    )
+    return CompanyFile.model_validate(data, strict=True)
 
 
 def tiny_house() -> House:
+    """Buy at an expected total return of 15% or more, Hold from 0%, Sell below."""
     bands = [
         {"name": "Buy", "min_return": 0.15, "definition": "d"},
         {"name": "Hold", "min_return": 0.0, "definition": "d"},
@@ -143,9 +96,84 @@ def tiny_house() -> House:
             "name": "H",
             "short_name": "H",
             "division": "D",
-            "colours": {"primary": "#000"},
+            "colours": {"primary": "#000000"},
             "rating_scheme": bands,
             "texts": texts,
         },
         strict=True,
     )
+
+
+def tiny_model(
+    lines: dict[str, Any],
+    timelines: dict[str, Any] | None = None,
+    scenarios: list[dict[str, Any]] | None = None,
+    previous: dict[str, Any] | None = None,
+) -> ModelFile:
+    """A model.yaml of the given lines, on ``FY`` unless other timelines are given."""
+    data: dict[str, Any] = {"timelines": timelines or FY, "lines": lines}
+    if scenarios is not None:
+        data["scenarios"] = scenarios
+    if previous is not None:
+        data["previous"] = previous
+    return ModelFile.model_validate(data, strict=True)
+
+
+def line(unit: str, **fields: Any) -> dict[str, Any]:
+    """One line spec; the label is not under test, so it is filled in."""
+    return {"label": fields.pop("label", "L"), "unit": unit, **fields}
+
+
+def run(model: ModelFile, company: CompanyFile | None = None) -> ModelRun:
+    """Compile (which must find no problem) and run."""
+    compiled, problems = compile_model(model, company or tiny_company())
+    assert problems == []
+    assert compiled is not None
+    return run_model(compiled)
+
+
+def problems_of(model: ModelFile, company: CompanyFile | None = None) -> list[tuple[tuple[Any, ...], str]]:
+    """The problems compile_model reports (it must then return no model)."""
+    compiled, problems = compile_model(model, company or tiny_company())
+    assert compiled is None
+    return problems
+
+
+def tiny_valuation_model() -> ModelFile:
+    """The old four-year example, as lines. FY27E metrics, worked by hand:
+
+    a1: 4.0 (FY25) x 1.5 = 6.0 x 1.25 = 7.5        a2: 8.0 x 1.0 = 8.0 x 1.5 = 12.0
+    a = a1 + a2 = 19.5 (FY27)                       b: 22.0 x 1.1 = 24.2 x 0.5 = 12.1
+    cloud_revenue = a + b = 31.6 CNY bn -> rev_cloud = 31.6 x 1000 = 31,600 CNY mn
+    rev_aidc = 60,000; adj_net_income = 30,000; diluted_shares = 8,000 mn (all FY27E)
+    """
+    bn = "CNY bn"
+    return tiny_model(
+        {
+            "a": line(bn, values={2024: 10.0}, sum=["a1", "a2"]),
+            "a1": line(bn, values={2025: 4.0}, growth={2026: 0.5, 2027: 0.25}),
+            "a2": line(bn, values={2025: 8.0}, growth={2026: 0.0, 2027: 0.5}),
+            "b": line(bn, values={2024: 20.0, 2025: 22.0}, growth={2026: 0.1, 2027: -0.5}),
+            "cloud_revenue": line(bn, sum=["a", "b"]),
+            "rev_cloud": line("CNY mn", formula='convert(cloud_revenue, "CNY mn")'),
+            "rev_aidc": line("CNY mn", values={2026: 50000.0, 2027: 60000.0}),
+            "adj_net_income": line("CNY mn", values={2026: 24000.0, 2027: 30000.0}),
+            "diluted_shares": line("mn shares", values={2026: 8000.0, 2027: 8000.0}),
+        }
+    )
+
+
+def tiny_valuation(**overrides: Any) -> ValuationFile:
+    """Cloud at 2x sales, Intl at 1x sales, Core at 10x earnings; net cash 10,000 less 30%."""
+    data: dict[str, Any] = {
+        "year": 2027,
+        "shares": "diluted_shares",
+        "parts": [
+            {"key": "cloud", "name": "Cloud", "method": "P/S", "metric": "rev_cloud", "multiple": 2.0},
+            {"key": "aidc", "name": "Intl", "method": "P/S", "metric": "rev_aidc", "multiple": 1.0},
+            {"key": "core", "name": "Core", "method": "P/E", "metric": "adj_net_income", "multiple": 10.0},
+        ],
+        "net_cash": {"amount": 10000.0, "discount": 0.3, "note": "test"},
+    }
+    data.update(overrides)
+    return ValuationFile.model_validate(data, strict=True)

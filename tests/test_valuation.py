@@ -1,39 +1,177 @@
-"""SOTP, conversion per listing, rounding and rating on a case worked by hand."""
+"""SOTP, conversion per listing, rounding and rating on cases worked by hand.
+
+The main case is tests/factories.py's tiny_valuation_model (FY27E): rev_cloud 31,600,
+rev_aidc 60,000, adj_net_income 30,000 (CNY mn), 8,000 mn diluted shares; US$1 = Rmb7.0,
+HK$1 = Rmb0.9; the ADS is 8 shares rounded to US$5, the H share 1 share rounded to HK$1.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from reportgen.model.forecast import build_forecast
-from reportgen.model.valuation import build_valuation, rate, round_to
-from tests.factories import tiny_company, tiny_forecast, tiny_house, tiny_valuation
+from reportgen.errors import ModelError
+from reportgen.model.engine import ModelRun
+from reportgen.model.valuation import Valuation, build_valuation, rate, round_to
+from tests.factories import (
+    line,
+    run,
+    tiny_company,
+    tiny_house,
+    tiny_model,
+    tiny_valuation,
+    tiny_valuation_model,
+)
 
 
-def test_sum_of_the_parts() -> None:
-    fc = build_forecast(tiny_forecast(), shares_per_ads=8)
-    v = build_valuation(tiny_valuation(), fc, tiny_company(), tiny_house())
-    # cloud 31,600 x 2 = 63,200; intl 60,000 x 1; core 30,000 x 10 = 300,000; cash 10,000 x 0.7
+@pytest.fixture(scope="module")
+def main_run() -> ModelRun:
+    return run(tiny_valuation_model())
+
+
+def value(model_run: ModelRun, **company: Any) -> Valuation:
+    return build_valuation(tiny_valuation(), model_run, tiny_company(**company), tiny_house())
+
+
+def test_the_model_gives_the_hand_worked_metrics(main_run: ModelRun) -> None:
+    # a1 7.5 + a2 12.0 + b 12.1 = 31.6 CNY bn = 31,600 CNY mn (see factories.tiny_valuation_model)
+    assert main_run.lines["cloud_revenue"].value(2027) == pytest.approx(31.6)
+    assert main_run.lines["rev_cloud"].value(2027) == pytest.approx(31600)
+
+
+def test_sum_of_the_parts(main_run: ModelRun) -> None:
+    v = value(main_run)
+    # cloud 31,600 x 2 = 63,200; intl 60,000 x 1; core 30,000 x 10 = 300,000 (P/S, P/S, P/E)
     assert [p.value for p in v.parts] == pytest.approx([63200, 60000, 300000])
-    assert v.net_cash_value == pytest.approx(7000)
-    assert v.equity_value == pytest.approx(430200)
-    assert v.fair_value == pytest.approx(430200 / 8000)  # Rmb53.775 per share
+    assert [p.method for p in v.parts] == ["P/S", "P/S", "P/E"]
+    assert v.net_cash_value == pytest.approx(7000)  # 10,000 x (1 - 0.3)
+    assert v.equity_value == pytest.approx(430200)  # 63,200 + 60,000 + 300,000 + 7,000
+    # CNY mn / mn shares = CNY per share: 430,200 / 8,000 = 53.775
+    assert v.per_share_factor == pytest.approx(1.0)
+    assert v.fair_value == pytest.approx(53.775)
     assert v.parts[2].share == pytest.approx(300000 / 430200)
+    assert v.parts[0].per_share == pytest.approx(7.9)  # 63,200 / 8,000
+    assert v.net_cash_per_share == pytest.approx(0.875)  # 7,000 / 8,000
+    assert (v.year, v.unit, v.shares) == (2027, "CNY mn", pytest.approx(8000))
+    assert v.cash_label == "Net cash, less 30% discount"
+
+
+def test_targets_per_listing(main_run: ModelRun) -> None:
+    v = value(main_run)
     ads, h = v.targets["ads"], v.targets["h"]
     assert ads.fair_value == 60  # 53.775 x 8 / 7.0 = 61.46 -> nearest 5
     assert h.fair_value == 60  # 53.775 / 0.9 = 59.75 -> nearest 1
     assert ads.upside == pytest.approx(0.20)  # 60 / 50 - 1
-    assert ads.dividend_yield == pytest.approx(0.02)
+    assert ads.dividend_yield == pytest.approx(0.02)  # 1 / 50
     assert ads.etr == pytest.approx(0.22)
     assert ads.rating == "Buy"
-    assert h.rating == "Hold"  # 60 / 58 - 1 = 3.4%
+    assert h.etr == pytest.approx(60 / 58 - 1)  # 3.4%, no dividend
+    assert h.rating == "Hold"
     assert ads.target_change is None  # no previous target given
+    # market cap in bn of the listing's currency: price / shares per unit x 8,000 mn / 1,000
+    assert ads.market_cap_bn == pytest.approx(50.0)  # 50 / 8 x 8,000 / 1,000
+    assert h.market_cap_bn == pytest.approx(464.0)  # 58 x 8,000 / 1,000
 
 
-def test_negative_return_is_sell() -> None:
-    fc = build_forecast(tiny_forecast(), shares_per_ads=8)
-    v = build_valuation(tiny_valuation(), fc, tiny_company(h_price=65.0), tiny_house())
+def test_market_cap_uses_shares_outstanding_when_given(main_run: ModelRun) -> None:
+    v = value(main_run, shares_outstanding=10000.0)
+    assert v.targets["ads"].market_cap_bn == pytest.approx(62.5)  # 50 / 8 x 10,000 / 1,000
+
+
+def test_target_change(main_run: ModelRun) -> None:
+    v = value(main_run, previous_targets=(50.0, 75.0))
+    assert v.targets["ads"].target_change == pytest.approx(0.2)  # 60 / 50 - 1
+    assert v.targets["h"].target_change == pytest.approx(-0.2)  # 60 / 75 - 1
+
+
+def test_negative_return_is_sell(main_run: ModelRun) -> None:
+    v = value(main_run, h_price=65.0)
     assert v.targets["h"].etr == pytest.approx(60 / 65 - 1)
     assert v.targets["h"].rating == "Sell"
+
+
+@pytest.mark.parametrize(("price", "rating"), [(53.06, "Buy"), (53.10, "Hold")])
+def test_rating_uses_the_return_as_printed(main_run: ModelRun, price: float, rating: str) -> None:
+    """Target 60 + dividend 1: 61/53.06 - 1 = 14.96%, printed 15.0% -> Buy; 61/53.10 - 1 = 14.88% -> Hold."""
+    v = value(main_run, ads_price=price, h_price=price * 7 / 8 / 0.9)
+    assert v.targets["ads"].rating == rating
+
+
+def test_net_debt_counts_in_full(main_run: ModelRun) -> None:
+    v = tiny_valuation(net_cash={"amount": -10000.0, "discount": 0.3, "note": "debt"})
+    val = build_valuation(v, main_run, tiny_company(), tiny_house())
+    assert val.net_cash_value == pytest.approx(-10000)  # no 30% "discount" on debt
+    assert val.equity_value == pytest.approx(63200 + 60000 + 300000 - 10000)
+    assert val.fair_value == pytest.approx(413200 / 8000)
+    assert val.cash_label == "Net debt"
+
+
+# --------------------------------------------------------------------------- units and rounding
+
+
+def one_part(
+    metric: float,
+    *,
+    unit: str = "CNY mn",
+    shares: float = 8000.0,
+    shares_unit: str = "mn shares",
+    method: str = "P/E",
+    multiple: float = 10.0,
+    net_cash: float = 0.0,
+    discount: float = 0.0,
+    **company: Any,
+) -> Valuation:
+    """One part valued at ``multiple`` x ``metric`` (FY27E), plus net cash."""
+    model = tiny_model(
+        {
+            "earnings": line(unit, values={2027: metric}),
+            "shares": line(shares_unit, values={2027: shares}),
+        }
+    )
+    valuation = tiny_valuation(
+        shares="shares",
+        parts=[{"key": "all", "name": "All", "method": method, "metric": "earnings", "multiple": multiple}],
+        net_cash={"amount": net_cash, "discount": discount, "note": "n"},
+    )
+    return build_valuation(valuation, run(model), tiny_company(**company), tiny_house())
+
+
+def test_metrics_in_bn_over_mn_shares() -> None:
+    # 10 bn x 5 = 50 bn; net cash 2 bn x (1 - 0.5) = 1 bn; 51 bn / 1,000 mn shares:
+    # CNY bn / mn shares = 1e9 / 1e6 = 1,000 CNY per share per unit: 51 / 1,000 x 1,000 = Rmb51
+    v = one_part(10.0, unit="CNY bn", shares=1000.0, multiple=5.0, net_cash=2.0, discount=0.5)
+    assert v.per_share_factor == pytest.approx(1000.0)
+    assert v.equity_value == pytest.approx(51.0)
+    assert v.fair_value == pytest.approx(51.0)
+    assert v.net_cash_per_share == pytest.approx(1.0)  # 1 / 1,000 x 1,000
+    assert v.targets["ads"].fair_value == 60  # 51 x 8 / 7 = 58.29 -> nearest 5
+    assert v.targets["h"].fair_value == 57  # 51 / 0.9 = 56.67 -> nearest 1
+
+
+def test_shares_in_bn() -> None:
+    # CNY mn / bn shares: 1e6 / 1e9 = 0.001. 8,000 x 10 = 80,000 CNY mn / 8 bn shares = Rmb10 per share
+    v = one_part(8000.0, shares=8.0, shares_unit="bn shares")
+    assert v.fair_value == pytest.approx(10.0)
+
+
+def test_metrics_in_usd_are_converted_to_the_reporting_currency() -> None:
+    # US$100mn x 10 = US$1,000mn / 100 mn shares = US$10 per share = Rmb70 (x 7.0)
+    v = one_part(100.0, unit="USD mn", shares=100.0)
+    assert v.per_share_factor == pytest.approx(7.0)
+    assert v.fair_value == pytest.approx(70.0)
+    assert v.targets["ads"].fair_value == 80  # 70 x 8 / 7 = 80
+    assert v.targets["h"].fair_value == 78  # 70 / 0.9 = 77.78 -> 78
+
+
+def test_listing_target_rounds_half_up() -> None:
+    # 141,750 x 10 = 1,417,500 / 8,000 = Rmb177.1875 per share
+    # ADS: 177.1875 x 8 / 7 = 1,417.5 / 7 = 202.5 -> 205 (half up; banker's rounding gives 200)
+    # H: 177.1875 / 0.9 = 196.875 -> 197
+    v = one_part(141750.0)
+    assert v.fair_value == pytest.approx(177.1875)
+    assert v.targets["ads"].fair_value == 205
+    assert v.targets["h"].fair_value == 197
 
 
 @pytest.mark.parametrize(
@@ -42,35 +180,64 @@ def test_negative_return_is_sell() -> None:
         (207.46, 5, 205),
         (207.5, 5, 210),
         (202.5, 5, 205),
+        (197.5, 5, 200),  # 39.5 steps -> 40
         (203.56, 1, 204),
         (59.75, 0.5, 60.0),
         (12.34, 0.1, 12.3),
+        (12.35, 0.1, 12.4),  # 123.5 tenths -> 124 (binary 12.35 is below it: decimal arithmetic matters)
+        (0.1495, 0.001, 0.150),
+        (-0.0005, 0.001, -0.001),  # half away from zero
     ],
 )
 def test_round_to_step_half_up(value: float, step: float, expected: float) -> None:
     assert round_to(value, step) == pytest.approx(expected)
 
 
-@pytest.mark.parametrize(("etr", "rating"), [(0.15, "Buy"), (0.1499, "Hold"), (0.0, "Hold"), (-0.01, "Sell")])
+@pytest.mark.parametrize(
+    ("etr", "rating"),
+    [(0.15, "Buy"), (0.30, "Buy"), (0.1499, "Hold"), (0.0, "Hold"), (-0.0001, "Sell"), (-0.01, "Sell")],
+)
 def test_rating_thresholds(etr: float, rating: str) -> None:
     assert rate(etr, tiny_house()) == rating
 
 
-def test_net_debt_counts_in_full() -> None:
-    fc = build_forecast(tiny_forecast(), shares_per_ads=8)
-    v = tiny_valuation()
-    v = v.model_copy(update={"net_cash": v.net_cash.model_copy(update={"amount": -10000.0})})
-    val = build_valuation(v, fc, tiny_company(), tiny_house())
-    assert val.net_cash_value == pytest.approx(-10000)  # no 30% "discount" on debt
-    assert val.equity_value == pytest.approx(63200 + 60000 + 300000 - 10000)
-    assert val.cash_label == "Net debt"
+# --------------------------------------------------------------------------- errors
 
 
-@pytest.mark.parametrize(("price", "rating"), [(53.06, "Buy"), (53.10, "Hold")])
-def test_rating_uses_the_return_as_printed(price: float, rating: str) -> None:
-    """Target 60 + dividend 1: 61/53.06 - 1 = 14.96%, printed 15.0% -> Buy; 61/53.10 - 1 = 14.88% -> Hold."""
-    fc = build_forecast(tiny_forecast(), shares_per_ads=8)
-    val = build_valuation(
-        tiny_valuation(), fc, tiny_company(ads_price=price, h_price=price * 7 / 8 / 0.9), tiny_house()
+@pytest.mark.parametrize(
+    ("metric", "method"),
+    [(0.0, "P/E"), (-500.0, "P/E"), (0.0, "P/S"), (-1.0, "EV/EBITA")],
+)
+def test_zero_or_negative_metric_is_an_error(metric: float, method: str) -> None:
+    with pytest.raises(ModelError, match=f"All: a {method} multiple of a zero or negative earnings"):
+        one_part(metric, method=method)
+
+
+def test_missing_metric_is_an_error() -> None:
+    model = tiny_model(
+        {"earnings": line("CNY mn", values={2026: 1.0}), "shares": line("mn shares", values=1.0)}
     )
-    assert val.targets["ads"].rating == rating
+    valuation = tiny_valuation(
+        shares="shares",
+        parts=[{"key": "all", "name": "All", "method": "P/E", "metric": "earnings", "multiple": 10.0}],
+    )
+    with pytest.raises(ModelError, match="All needs earnings for 2027, which the model lacks"):
+        build_valuation(valuation, run(model), tiny_company(), tiny_house())
+
+
+@pytest.mark.parametrize("shares", [0.0, -8000.0])
+def test_non_positive_shares_are_an_error(shares: float) -> None:
+    with pytest.raises(ModelError, match="diluted shares for 2027 must be positive"):
+        one_part(1000.0, shares=shares)
+
+
+@pytest.mark.parametrize(
+    ("net_cash", "equity"),
+    [
+        (-10000.0, "0"),  # 1,000 x 10 - 10,000 = 0
+        (-25000.0, "-15,000"),  # 10,000 - 25,000
+    ],
+)
+def test_non_positive_equity_is_an_error(net_cash: float, equity: str) -> None:
+    with pytest.raises(ModelError, match=f"equity value is {equity}; a target price needs a positive value"):
+        one_part(1000.0, net_cash=net_cash, discount=0.3)

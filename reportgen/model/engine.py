@@ -146,7 +146,14 @@ def compile_model(spec: ModelFile, company: CompanyFile) -> tuple[CompiledModel 
         for key, line in spec.lines.items():
             over = overrides.get(key)
             where_over: Loc = ("scenarios", index, "lines", key)
-            merged = line.model_copy(update=over.model_dump(exclude_unset=True)) if over else line
+            # Validate the merge, so an override's nested blocks (a ratio) become models again.
+            merged = (
+                LineSpec.model_validate(
+                    {**line.model_dump(exclude_unset=True), **over.model_dump(exclude_unset=True)}
+                )
+                if over
+                else line
+            )
             def_problems: list[Problem] = []
             built = _line_def(key, merged, timelines, default, units, spec, def_problems)
             for loc, message in def_problems:
@@ -157,12 +164,20 @@ def compile_model(spec: ModelFile, company: CompanyFile) -> tuple[CompiledModel 
                     problems.append((loc, message))
             if built is not None:
                 defs[key] = built
-        order = _order(defs, problems if index == 0 else [])
+        case_problems: list[Problem] = []
+        order = _order(defs, case_problems)
+        if order is not None:
+            for key in order:
+                case_problems.extend(_unit_problems(defs[key], defs, company))
+        for loc, message in case_problems:
+            key = str(loc[1]) if len(loc) > 1 else ""
+            if index == 0:
+                problems.append((loc, message))
+            elif key in overrides:  # only what the scenario changed can be new
+                where = ("scenarios", index, "lines", key, *loc[2:])
+                problems.append((where, f"{message} (in scenario '{case_key}')"))
         if order is None:
             return None, _unique(problems)
-        if index == 0:
-            for key in order:
-                problems.extend(_unit_problems(defs[key], defs, company))
         cases.append(Case(case_key, label, MappingProxyType(defs), order))
     previous: dict[str, dict[Period, float]] = {}
     for key, values in spec.previous.items():
@@ -463,6 +478,14 @@ def _run_case(case: Case, model: CompiledModel) -> dict[str, Line]:
     return lines
 
 
+def _fsum(values: tuple[float, ...]) -> float:
+    """An exact sum; overflow gives inf, which run_model reports against the line."""
+    try:
+        return math.fsum(values)
+    except OverflowError:
+        return math.inf
+
+
 def _evaluate(
     d: LineDef, computed: Mapping[str, list[float]], defs: Mapping[str, LineDef], model: CompiledModel
 ) -> list[float]:
@@ -480,7 +503,7 @@ def _evaluate(
         return out
     if d.children:
         derived = [
-            math.fsum(vals) if not any(math.isnan(v) for v in vals) else math.nan
+            _fsum(vals) if not any(math.isnan(v) for v in vals) else math.nan
             for vals in zip(*(computed[c] for c in d.children), strict=True)
         ]
     elif d.ratio_of:
