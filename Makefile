@@ -43,7 +43,7 @@ format: venv
 	$(BIN)/ruff format reportgen tests
 	$(BIN)/ruff check --fix reportgen tests
 
-bench: venv ## Median build time and peak memory of the default note
+bench: venv ## Median build time of each shipped note, and peak memory
 	$(BIN)/python tests/bench.py
 
 venv: system $(STAMP)

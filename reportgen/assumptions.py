@@ -237,6 +237,8 @@ def _check_company(company: BaseModel) -> Iterator[tuple[Loc, str]]:
         fx = 1.0 if listing.currency == reporting else company.fx.get(listing.currency)
         return None if fx is None else listing.price * fx / listing.shares_per_unit
 
+    if any(rate <= 0 for rate in company.fx.values()):
+        return  # the rate is wrong; comparing prices through it would only mislead
     lead = per_share(company.listings[0])
     for i, listing in enumerate(company.listings[1:], start=1):
         other = per_share(listing)

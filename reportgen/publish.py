@@ -142,7 +142,7 @@ def clean_leftovers(out_dir: Path, slug: str | None = None, grace: float = GRACE
     except FileNotFoundError:
         return []
     except OSError as exc:
-        raise _failure(f"cannot read the output folder {out_dir}", exc) from None
+        raise _failure(f"cannot write to the output folder {out_dir}", exc) from None
     ours = [(p, m) for p in entries if (m := _OURS.fullmatch(p.name)) and slug in (None, m["slug"])]
     for name in {m["slug"] for _, m in ours}:
         versions = [(int(m["ns"]), p) for p, m in ours if m["slug"] == name and m["ns"]]

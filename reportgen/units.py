@@ -123,6 +123,8 @@ def _side(text: str, whole: str) -> tuple[dict[str, int], float]:
             scale *= SCALES[word]
         elif word.isdigit():
             scale *= float(word)
+        elif word == "per":
+            raise UnitError(f"unit {whole!r}: at most one 'per'")
         elif _WORD.fullmatch(word):
             name = word if _CURRENCY.fullmatch(word) else _singular(word)
             dims[name] = dims.get(name, 0) + 1

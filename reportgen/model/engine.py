@@ -157,11 +157,10 @@ def compile_model(spec: ModelFile, company: CompanyFile) -> tuple[CompiledModel 
             def_problems: list[Problem] = []
             built = _line_def(key, merged, timelines, default, units, spec, def_problems)
             for loc, message in def_problems:
-                field_name = loc[2] if len(loc) > 2 else None
-                if over is not None and field_name in over.model_fields_set:
-                    problems.append(((*where_over, *loc[2:]), f"{message} (in scenario '{case_key}')"))
-                elif index == 0 or over is None:
+                if index == 0:
                     problems.append((loc, message))
+                elif over is not None:  # an unchanged line's problems are the base case's
+                    problems.append(((*where_over, *loc[2:]), f"{message} (in scenario '{case_key}')"))
             if built is not None:
                 defs[key] = built
         case_problems: list[Problem] = []
