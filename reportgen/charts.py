@@ -786,7 +786,13 @@ def _price(
         alt.Chart(alt.Data(values=rows))
         .mark_line(strokeWidth=1.4, color=ink)
         .encode(
-            x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %y", tickCount=6, grid=False)),
+            x=alt.X(
+                "date:T",
+                title=None,
+                # Dates are calendar days: read and label them in UTC, the same in every time zone.
+                scale=alt.Scale(type="utc"),
+                axis=alt.Axis(format="%b %y", formatType="utc", tickCount=6, grid=False),
+            ),
             y=alt.Y("close:Q", title=f"{lst.symbol} per {lst.security}", scale=alt.Scale(zero=False)),
         )
     )

@@ -20,7 +20,7 @@ from reportgen.units import parse_unit
 
 
 class Namespace:
-    """Read-only attribute bag for the sandboxed prose: ``lines.maas``, ``val.targets.ads``."""
+    """Read-only attribute bag for the sandboxed prose: ``lines.revenue``, ``val.targets.ads``."""
 
     def __init__(self, **items: Any) -> None:
         object.__setattr__(self, "_items", MappingProxyType(dict(items)))

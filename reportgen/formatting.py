@@ -60,7 +60,7 @@ def fmt_multiple(value: Any, decimals: int = 1) -> str:
 
 
 def fmt_money(value: Any, symbol: str, decimals: int = 0, suffix: str = "") -> str:
-    """(833.4, 'Rmb', 1, 'bn') -> 'Rmb833.4bn'; negatives as '-Rmb5.0bn'."""
+    """(833.4, '€', 1, 'bn') -> '€833.4bn'; negatives as '−€5.0bn'."""
     number = _number(value, "fmt_money")
     text = fmt_num(abs(number), decimals)
     return f"{MINUS if _round(number, decimals) < 0 else ''}{symbol}{text}{suffix}"

@@ -110,7 +110,7 @@ class Company(Strict):
     sector: str
     country: str
     reporting_currency: str = Field(description="ISO code of the financial statements (CNY).")
-    reporting_symbol: str = Field(description="Prefix for money, e.g. 'Rmb'.")
+    reporting_symbol: str = Field(description="Prefix for money, e.g. 'US$' or '€'.")
     fiscal_year_end: str = Field(description="Month the fiscal year ends, e.g. 'March'.")
     free_float: float | None = Field(default=None, ge=0, le=1, description="Free float, 0.85 = 85%.")
     shares_outstanding: float | None = Field(
@@ -140,7 +140,7 @@ class CompanyFile(Strict):
         return 1.0 if currency == self.company.reporting_currency else self.fx[currency]
 
     def symbol(self, currency: str) -> str:
-        """How money in ``currency`` is printed: 'Rmb', 'US$'; the ISO code if nothing is set."""
+        """How money in ``currency`` is printed: 'US$', '€'; the ISO code if nothing is set."""
         if currency == self.company.reporting_currency:
             return self.company.reporting_symbol
         for listing in self.listings:
@@ -248,7 +248,7 @@ class Part(Strict):
     key: str
     name: str
     method: Method
-    metric: str = Field(description="Key of a model line, e.g. 'rev_cloud'.")
+    metric: str = Field(description="Key of a model line, e.g. 'net_income'.")
     multiple: float = Field(gt=0)
 
 

@@ -74,7 +74,7 @@ class Table:
 
 
 def unit_label(unit: Unit, company: CompanyFile) -> str:
-    """'CNY bn' as printed: 'Rmb bn'; other units as the analyst wrote them."""
+    """'EUR bn' as printed: '€ bn'; other units as the analyst wrote them."""
     text = str(unit)
     currency = unit.currency
     if currency is None:
@@ -84,7 +84,7 @@ def unit_label(unit: Unit, company: CompanyFile) -> str:
 
 
 def caption_unit(text: str, company: CompanyFile) -> str:
-    """A declared caption unit: 'CNY mn' prints as 'Rmb mn'; free text prints as written."""
+    """A declared caption unit: 'EUR mn' prints as '€ mn'; free text prints as written."""
     try:
         return unit_label(parse_unit(text), company) or text
     except UnitError:

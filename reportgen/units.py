@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 #: Scale words analysts write, and what they multiply by.
 SCALES: dict[str, float] = {"k": 1e3, "th": 1e3, "mn": 1e6, "m": 1e6, "bn": 1e9, "tn": 1e12}
-#: Printed scale suffix for money ('Rmb833.4bn').
+#: Printed scale suffix for money ('€833.4bn').
 SCALE_WORDS: dict[float, str] = {1e3: "k", 1e6: "mn", 1e9: "bn", 1e12: "tn"}
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")

@@ -1,7 +1,7 @@
 """Line: one computed model row over a timeline, with the views analysts quote.
 
 Indexing a Line gives a Quantity (value and unit), so prose filters know how to print
-it ('Rmb833.4bn', '39%'); tables and charts read plain floats with ``value()``.
+it ('US$833.4bn', '39%'); tables and charts read plain floats with ``value()``.
 """
 
 from __future__ import annotations
