@@ -60,7 +60,7 @@ def fmt_multiple(value: Any, decimals: int = 1) -> str:
 
 
 def fmt_money(value: Any, symbol: str, decimals: int = 0, suffix: str = "") -> str:
-    """(833.4, '€', 1, 'bn') -> '€833.4bn'; negatives as '−€5.0bn'."""
+    """(833.4, '€', 1, 'bn') -> '€833.4bn'; negatives as '-€5.0bn' (a true minus sign)."""
     number = _number(value, "fmt_money")
     text = fmt_num(abs(number), decimals)
     return f"{MINUS if _round(number, decimals) < 0 else ''}{symbol}{text}{suffix}"
@@ -110,6 +110,18 @@ def _dimensionless(value: Any, what: str) -> float:
     return _number(value, what)
 
 
+def step_decimals(step: Any) -> int:
+    """Decimals a rounding step needs: 5 -> 0, 0.5 -> 1, 0.05 -> 2."""
+    d = Decimal(repr(float(step))).normalize()
+    return max(0, -int(d.as_tuple().exponent))
+
+
+def fmt_signed_pct(value: Any, decimals: int = 1) -> str:
+    """A change: '+2.4%', '-2.9%' (true minus), '0.0%' (never '((2.9%))')."""
+    text = fmt_pct(value, decimals)
+    return text if text.startswith(MINUS) or _round(float(value) * 100, decimals) == 0 else "+" + text
+
+
 def make_filters(company: CompanyFile, timeline: Timeline) -> dict[str, Callable[..., str]]:
     """Jinja filters bound to this note's currencies, FX and default timeline."""
 
@@ -134,9 +146,7 @@ def make_filters(company: CompanyFile, timeline: Timeline) -> dict[str, Callable
         return fmt_money(number, symbol, default if decimals is None else decimals, suffix)
 
     def target(t: Any) -> str:
-        step = t.listing.rounding
-        decimals = 0 if float(step).is_integer() else len(repr(step).split(".")[1])
-        return fmt_money(t.fair_value, t.listing.symbol, decimals)
+        return fmt_money(t.fair_value, t.listing.symbol, step_decimals(t.listing.rounding))
 
     def period(value: Any) -> str:
         try:
@@ -152,6 +162,8 @@ def make_filters(company: CompanyFile, timeline: Timeline) -> dict[str, Callable
         "mult": lambda v, d=1: fmt_multiple(_dimensionless(v, "mult"), d),
         "money": money,
         "price": lambda v, symbol, d=2: fmt_money(v, symbol, d),
+        "signed_pct": fmt_signed_pct,
+        "step_decimals": step_decimals,
         "target": target,
         "fy": period,
         "cell_num": cell_num,

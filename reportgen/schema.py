@@ -368,6 +368,7 @@ class Section(Strict):
     key_points: list[str] = Field(default_factory=list, description="Side-column callouts.")
     exhibits: list[str] = Field(default_factory=list, description="Table and chart keys from exhibits.yaml.")
     risks: bool = Field(default=False, description="Print the note's risks here.")
+    new_page: bool = Field(default=False, description="Start this section on a new page.")
 
 
 class Risk(Strict):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from reportgen.formatting import fmt_money, step_decimals
 from reportgen.model.engine import ModelRun
 from reportgen.model.line import Line
 from reportgen.model.ratios import NotMeaningful, growth, share
@@ -374,8 +375,9 @@ def _valuation(key: str, spec: TableSpec, val: Valuation, company: CompanyFile, 
         notes.append(
             f"{lst.security} ({lst.ticker}): {lst.shares_per_unit:g} "
             f"share{'s' if lst.shares_per_unit != 1 else ''} per {lst.security}{fx}, "
-            f"rounded to the nearest {lst.symbol}{lst.rounding:g}: target {lst.symbol}{t.fair_value:,.0f}."
+            f"rounded to the nearest {fmt_money(lst.rounding, lst.symbol, step_decimals(lst.rounding))}: "
+            f"target {fmt_money(t.fair_value, lst.symbol, step_decimals(lst.rounding))}."
         )
     unit = unit_label(parse_unit(val.unit), company)
-    title = f"{spec.title}, {fy}"
+    title = spec.title if fy in spec.title else f"{spec.title}, {fy}"
     return Table(key, title, unit, cols, tuple(rows), spec.source or "", (*notes, *spec.notes))

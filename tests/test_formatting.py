@@ -17,7 +17,9 @@ from reportgen.formatting import (
     fmt_multiple,
     fmt_num,
     fmt_pct,
+    fmt_signed_pct,
     make_filters,
+    step_decimals,
 )
 from reportgen.model.line import Quantity
 from reportgen.model.ratios import NM
@@ -126,3 +128,16 @@ def test_cell_pct(value: object, text: str) -> None:
 def test_cell_multiple() -> None:
     assert cell_multiple(20.14) == "20.1x"
     assert cell_multiple(math.nan) == "n/a"
+
+
+@pytest.mark.parametrize(("step", "decimals"), [(5, 0), (1.0, 0), (0.5, 1), (0.05, 2), (0.1, 1)])
+def test_step_decimals(step: float, decimals: int) -> None:
+    assert step_decimals(step) == decimals
+
+
+@pytest.mark.parametrize(
+    ("value", "text"), [(0.024, "+2.4%"), (-0.029, "\u22122.9%"), (0.0, "0.0%"), (-0.00004, "0.0%")]
+)
+def test_signed_pct_never_doubles_brackets(value: float, text: str) -> None:
+    """A lowered target prints as -2.9%, not ((2.9%))."""
+    assert fmt_signed_pct(value) == text

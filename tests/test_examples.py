@@ -1,0 +1,203 @@
+"""Hand-worked checks of the two example notes written only in YAML.
+
+Every expected value is computed here from the YAML inputs, with the arithmetic in the
+comments; none is copied from the program's output.
+
+* corvane-systems: fictional US payments/software company, December year end, US$ mn,
+  one NASDAQ listing, five growth-built segments, three-part sum of the parts, net debt.
+* quellmark-instruments: fictional European instruments maker, June year end, EUR mn,
+  Xetra shares plus a US ADR (2 shares per ADR, EUR 0.92 per US$), balance sheet and
+  cash-flow statement, base/bull/bear scenarios on instrument growth.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reportgen.assumptions import load_assumptions
+from reportgen.cli import main
+from reportgen.model.valuation import build_valuation
+
+ROOT = Path(__file__).resolve().parent.parent
+CORVANE = ROOT / "assumptions" / "corvane-systems"
+QUELLMARK = ROOT / "assumptions" / "quellmark-instruments"
+
+approx = pytest.approx
+
+
+@pytest.fixture(scope="module")
+def corvane():
+    a = load_assumptions(CORVANE)
+    return a, build_valuation(a.valuation, a.run, a.company, a.house)
+
+
+@pytest.fixture(scope="module")
+def quellmark():
+    a = load_assumptions(QUELLMARK)
+    return a, build_valuation(a.valuation, a.run, a.company, a.house)
+
+
+# ----------------------------------------------------------------------------- Corvane
+
+
+def test_corvane_segments_compound(corvane):
+    a, _ = corvane
+    lines = a.run.lines
+    # Merchant payments: 2025 base 1,320; +10% in 2026 and 2027: 1320 x 1.10 x 1.10 = 1,597.2
+    assert lines["rev_payments"].value(2027) == approx(1597.2)
+    # Commerce software: 760 x 1.18 x 1.17 = 896.8 x 1.17 = 1,049.256
+    assert lines["rev_software"].value(2027) == approx(1049.256)
+    # ... and on to 2030: x 1.15 x 1.13 x 1.12
+    #   1049.256 x 1.15 = 1206.6444; x 1.13 = 1363.508172; x 1.12 = 1527.12915264
+    assert lines["rev_software"].value(2030) == approx(1527.12915264)
+    # Terminals: 500 x 0.98 x 1.00 = 490.0
+    assert lines["rev_terminals"].value(2027) == approx(490.0)
+    assert lines["rev_software"].growth_at(2026) == approx(0.18)
+
+
+def test_corvane_revenue_total(corvane):
+    a, _ = corvane
+    # 2027: payments 1,597.2 + software 1,049.256 + terminals 490.0
+    #       + connectivity 410 x 1.06 x 1.06 = 460.676 + services 270 x 1.04 x 1.04 = 292.032
+    #       = 3,889.164
+    assert a.run.lines["revenue"].value(2027) == approx(3889.164)
+    # 2025 actuals: 1,320 + 760 + 500 + 410 + 270 = 3,260
+    assert a.run.lines["revenue"].value(2025) == approx(3260.0)
+    # software share 2027: 1,049.256 / 3,889.164 = 0.269790...
+    assert a.run.lines["rev_software"].share_at(2027) == approx(1049.256 / 3889.164)
+
+
+def test_corvane_costs_and_profit(corvane):
+    a, _ = corvane
+    lines = a.run.lines
+    rev = 3889.164
+    # cost of revenue by ratio: 0.45 x 3,889.164 = 1,750.1238
+    assert lines["cost_of_revenue"].value(2027) == approx(1750.1238)
+    # EBITDA = revenue x (1 - 0.45 - 0.12 - 0.135 - 0.068) = 3,889.164 x 0.227 = 882.840228
+    assert lines["ebitda"].value(2027) == approx(882.840228)
+    # EBIT = EBITDA - D&A (5%) = 3,889.164 x 0.177 = 688.382028
+    assert lines["ebit"].value(2027) == approx(rev * 0.177)
+    assert lines["ebit"].value(2027) == approx(688.382028)
+    # net income = (EBIT - interest 75) x (1 - 0.21) = 613.382028 x 0.79 = 484.57180212
+    assert lines["net_income"].value(2027) == approx(484.57180212)
+    # EPS = 484.57180212 / 414 mn shares = 1.170463...
+    assert lines["eps"].value(2027) == approx(484.57180212 / 414)
+
+
+def test_corvane_valuation_and_hold(corvane):
+    _, v = corvane
+    # parts on 2027E:
+    #   payments EBITDA 1,597.2 x 0.36 = 574.992;                x 12.0 = 6,899.904
+    #   software sales 1,049.256;                                x 4.5  = 4,721.652
+    #   other net income (490 + 460.676 + 292.032) x 0.07
+    #                    = 1,242.708 x 0.07 = 86.98956;          x 13.0 = 1,130.86428
+    #   sum = 12,752.42028; net debt -1,400 in full -> equity 11,352.42028
+    #   fair value = 11,352.42028 / 414 = 27.421305...
+    assert v.equity_value == approx(11352.42028)
+    assert v.fair_value == approx(11352.42028 / 414)
+    t = v.targets["main"]
+    # US$ listing, 1 share per unit, rounded to the nearest US$1: 27.42 -> 27
+    assert t.fair_value == approx(27.0)
+    # ETR = 27 / 26.00 - 1 + 0.32 / 26.00 = 0.038462 + 0.012308 = 0.050769 -> 5.1%: Hold
+    assert t.etr == approx(27 / 26 - 1 + 0.32 / 26)
+    assert t.rating == "Hold"
+
+
+def test_corvane_check_exits_zero():
+    result = CliRunner().invoke(main, ["check", str(CORVANE)])
+    assert result.exit_code == 0, result.output
+
+
+# ----------------------------------------------------------------------------- Quellmark
+
+
+def test_quellmark_segments_and_revenue(quellmark):
+    a, _ = quellmark
+    lines = a.run.lines
+    # Instruments: FY26 1,120 x 1.02 = 1,142.4
+    assert lines["rev_instruments"].value(2027) == approx(1142.4)
+    # ... to FY30: x 1.03 x 1.03 x 1.03 = 1142.4 x 1.092727 = 1,248.3313248
+    assert lines["rev_instruments"].value(2030) == approx(1248.3313248)
+    # Consumables: 630 x 1.04 = 655.2
+    assert lines["rev_consumables"].value(2027) == approx(655.2)
+    # revenue FY27 = 1,142.4 + 655.2 + 310 x 1.03 (= 319.3) = 2,116.9
+    assert lines["revenue"].value(2027) == approx(2116.9)
+
+
+def test_quellmark_income_statement(quellmark):
+    a, _ = quellmark
+    lines = a.run.lines
+    # cost of sales by ratio: 0.535 x 2,116.9 = 1,132.5415
+    assert lines["cogs"].value(2027) == approx(1132.5415)
+    # EBITDA = 2,116.9 x (1 - 0.535 - 0.30) = 2,116.9 x 0.165 = 349.2885
+    assert lines["ebitda"].value(2027) == approx(349.2885)
+    # EBIT = 2,116.9 x (0.165 - 0.05) = 243.4435
+    assert lines["ebit"].value(2027) == approx(243.4435)
+    # net income = (243.4435 - 22) x 0.75 = 166.082625; EPS = / 150 = 1.1072175
+    assert lines["net_income"].value(2027) == approx(166.082625)
+    assert lines["eps"].value(2027) == approx(1.1072175)
+
+
+def test_quellmark_cash_flow(quellmark):
+    a, _ = quellmark
+    lines = a.run.lines
+    # working capital = revenue x (0.20 + 0.18 - 0.12) = 0.26 x revenue
+    #   FY26 2,060 x 0.26 = 535.6; FY27 2,116.9 x 0.26 = 550.394; increase 14.794
+    assert lines["delta_nwc"].value(2027) == approx(14.794)
+    # CFO = 166.082625 + D&A (0.05 x 2,116.9 = 105.845) - 14.794 = 257.133625
+    assert lines["cfo"].value(2027) == approx(257.133625)
+    # FCF = 257.133625 - capex (0.055 x 2,116.9 = 116.4295) = 140.704125
+    assert lines["fcf"].value(2027) == approx(140.704125)
+    # net change in cash = 140.704125 - dividends (0.45 x 166.082625 = 74.73718125)
+    #                      + debt change (550 - 600 = -50) = 15.96694375
+    assert lines["cash_change"].value(2027) == approx(15.96694375)
+    # cash FY27 = 180 + 15.96694375 = 195.96694375
+    assert lines["cash"].value(2027) == approx(195.96694375)
+
+
+def test_quellmark_balance_sheet_balances(quellmark):
+    a, _ = quellmark
+    lines = a.run.lines
+    # FY26: assets 180 + 412 + 370.8 + 800 + 900 = 2,662.8;
+    #       liabilities 247.2 + 600 + 250 = 1,097.2; equity 1,565.6 -> difference 0
+    assert lines["total_assets"].value(2026) == approx(2662.8)
+    # FY27: assets 195.96694375 + 423.38 + 381.042 + (800 + 116.4295 - 105.845 = 810.5845)
+    #       + 900 = 2,710.97344375; equity 1,565.6 + 166.082625 - 74.73718125 = 1,656.94544375
+    assert lines["total_assets"].value(2027) == approx(2710.97344375)
+    assert lines["equity"].value(2027) == approx(1656.94544375)
+    for year in range(2026, 2031):
+        assert lines["balance_check"].value(year) == approx(0.0, abs=1e-6), year
+
+
+def test_quellmark_scenarios(quellmark):
+    a, _ = quellmark
+    # bull: 1,120 x 1.06 = 1,187.2; bear: 1,120 x 0.96 = 1,075.2
+    assert a.run.line("rev_instruments", "bull").value(2027) == approx(1187.2)
+    assert a.run.line("rev_instruments", "bear").value(2027) == approx(1075.2)
+    # bull revenue FY27 = 1,187.2 + 655.2 + 319.3 = 2,161.7
+    assert a.run.line("revenue", "bull").value(2027) == approx(2161.7)
+
+
+def test_quellmark_valuation_and_sell(quellmark):
+    _, v = quellmark
+    # 8.0 x EBITDA 349.2885 = 2,794.308; less net debt 420 -> 2,374.308; / 150 = 15.82872
+    assert v.fair_value == approx(15.82872)
+    xetra, adr = v.targets["xetra"], v.targets["adr"]
+    # Xetra (EUR, 1 share): 15.82872 rounded to EUR 1 -> 16
+    assert xetra.fair_value == approx(16.0)
+    # ETR = 16 / 19.00 - 1 + 0.50 / 19.00 = -0.157895 + 0.026316 = -0.131579 -> Sell
+    assert xetra.etr == approx(16 / 19 - 1 + 0.50 / 19)
+    assert xetra.rating == "Sell"
+    # ADR: 2 shares x 15.82872 / 0.92 EUR per US$ = 34.410261 -> rounded to US$1 = 34
+    assert adr.fair_value == approx(34.0)
+    # ETR = 34 / 41.30 - 1 + 1.09 / 41.30 = -0.176755 + 0.026392 = -0.150363 -> Sell
+    assert adr.etr == approx(34 / 41.30 - 1 + 1.09 / 41.30)
+    assert adr.rating == "Sell"
+
+
+def test_quellmark_check_exits_zero():
+    result = CliRunner().invoke(main, ["check", str(QUELLMARK)])
+    assert result.exit_code == 0, result.output
