@@ -209,7 +209,8 @@ class _Numbers:
 def _numbers(unit: Unit, company: CompanyFile, values: Iterable[float]) -> _Numbers:
     """Wording for a unit: money with its printed symbol and scale word ('US$ bn'), % as %."""
     top = max((abs(v) for v in values), default=0.0)
-    decimals = 0 if top >= 10_000 else 1
+    # Whole numbers for large values, and for millions from the thousands (US$3,000mn, not 3,000.0).
+    decimals = 0 if top >= 10_000 or (unit.scale <= 1e6 and top >= 1_000) else 1
     if unit.display == "pct":
         return _Numbers(None, suffix="%", pct=True, decimals=0)
     if unit.display == "mult":

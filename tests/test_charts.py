@@ -511,3 +511,18 @@ def test_the_default_notes_declared_charts_build_and_render() -> None:
     for chart in charts:
         assert chart.svg.lstrip().startswith("<svg") and chart.alt and chart.title
         json.dumps(chart.spec, allow_nan=False)
+
+
+@pytest.mark.parametrize(
+    ("unit", "top", "decimals"),
+    [
+        ("EUR mn", 3000.0, 0),  # millions from the thousands: 3,000, not 3,000.0
+        ("EUR mn", 950.0, 1),
+        ("EUR bn", 3000.0, 1),  # billions keep a decimal until the tens of thousands
+        ("EUR bn", 12000.0, 0),
+    ],
+)
+def test_bar_label_decimals_follow_scale_and_size(unit: str, top: float, decimals: int) -> None:
+    from reportgen.units import parse_unit
+
+    assert ch._numbers(parse_unit(unit), COMPANY, [top]).decimals == decimals
