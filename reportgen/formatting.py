@@ -122,7 +122,7 @@ def fmt_signed_pct(value: Any, decimals: int = 1) -> str:
     return text if text.startswith(MINUS) or _round(float(value) * 100, decimals) == 0 else "+" + text
 
 
-def make_filters(company: CompanyFile, timeline: Timeline) -> dict[str, Callable[..., str]]:
+def make_filters(company: CompanyFile, timeline: Timeline) -> dict[str, Callable[..., Any]]:
     """Jinja filters bound to this note's currencies, FX and default timeline."""
 
     def money(value: Any, decimals: int | None = None, currency: str | None = None) -> str:
