@@ -183,14 +183,9 @@ def compile_model(spec: ModelFile, company: CompanyFile) -> tuple[CompiledModel 
         if key not in spec.lines:
             problems.append((("previous", key), _unknown(key, spec.lines, "line")))
             continue
-        tl = (
-            timelines[spec.lines[key].timeline or default]
-            if spec.lines[key].timeline in timelines or not (spec.lines[key].timeline)
-            else None
-        )
-        if tl is None:
-            continue
-        previous[key] = _periods(values, tl, ("previous", key), problems)
+        tl = timelines.get(spec.lines[key].timeline or default)
+        if tl is not None:  # an unknown timeline is reported against the line
+            previous[key] = _periods(values, tl, ("previous", key), problems)
     problems = _unique(problems)
     if problems:
         return None, problems
