@@ -40,6 +40,7 @@ from reportgen.yamlsource import Loc, SourceMap, load_yaml, validate
 HOUSE_FILE = "house.yaml"
 NOTE_FILES = ("company.yaml", "model.yaml", "valuation.yaml", "exhibits.yaml", "narrative.yaml")
 HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
+COLOUR_NAME = re.compile(r"[a-z][a-z0-9-]{0,31}")
 #: Implied prices of two listings of the same shares may differ by this much at most.
 MAX_LISTING_GAP = 0.03
 
@@ -155,7 +156,13 @@ def _check_house(house: BaseModel) -> Iterator[tuple[Loc, str]]:
         if name not in house.colours:
             yield ("colours",), f"colour '{name}' is required"
     for name, value in house.colours.items():
-        if not HEX_COLOUR.fullmatch(value):
+        if not COLOUR_NAME.fullmatch(name):
+            # The name becomes a CSS custom property (--name): anything else could inject CSS.
+            yield (
+                ("colours", name),
+                f"colour names are letters, digits and '-' (like 'series1'), got {name!r}",
+            )
+        elif not HEX_COLOUR.fullmatch(value):
             yield ("colours", name), f"expected a colour like '#0B3C5D', got {value!r}"
 
 

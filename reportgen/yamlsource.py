@@ -45,7 +45,11 @@ _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = frozenset(
     _TAG + name for name in ("null", "bool", "int", "float", "str", "timestamp", "value")
 )
-_MAX_NODES = 1_000_000  # guards against alias bombs ("billion laughs")
+_MAX_NODES = 1_000_000
+#: Integers YAML 1.1 reads in another base (010 = 8, 0x10 = 16, 0b10 = 2) or sexagesimal (1:30).
+_LEGACY_NUMBER = re.compile(
+    r"^[-+]?(0[0-9_]+$|0[xXbB]|[0-9][0-9_]*(:[0-5]?[0-9])+)"
+)  # guards against alias bombs ("billion laughs")
 
 
 # --------------------------------------------------------------------------- source map
@@ -165,6 +169,14 @@ class _Builder:
             return None
         if node.tag == _TAG + "value":  # a lone '=' in YAML 1.1; keep it as text
             return str(node.value)
+        if node.tag in (_TAG + "int", _TAG + "float") and _LEGACY_NUMBER.match(str(node.value)):
+            # YAML 1.1 reads 010 as octal 8 and 0x10 as 16: never what an analyst typing a figure means.
+            self.problem(
+                _mark(node),
+                loc,
+                f"cannot read {node.value!r}: write the number without leading zeros or prefixes",
+            )
+            return None
         try:
             value = self.loader.construct_object(node, deep=True)
         except yaml.MarkedYAMLError as exc:

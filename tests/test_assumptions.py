@@ -352,6 +352,22 @@ def test_house_colours_must_be_hex(note_copy: Path) -> None:
     expect(problems_of(note_copy), f, at(f, "orangey", "accent"), "colours.accent", "expected a colour like")
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "'x: red; } body { display: none; } :root { --y'",  # would hide the PDF's body text
+        "'x: url(http://example.com/t.png); --y'",  # would make the HTML twin fetch a remote URL
+        "'Series 6'",
+    ],
+)
+def test_house_colour_names_cannot_inject_css(note_copy: Path, name: str) -> None:
+    """A colour's name becomes a CSS custom property (--name): it is user text and is checked."""
+    f = note_copy.parent / "house.yaml"
+    edit(f, '  series5: "#A3B1BC"', f'  series5: "#A3B1BC"\n  {name}: "#000000"')
+    found = problems_of(note_copy)
+    assert any("colour names are letters, digits and '-'" in p and "house.yaml:" in p for p in found), found
+
+
 def test_house_colour_required(note_copy: Path) -> None:
     f = note_copy.parent / "house.yaml"
     edit(f, '  rule: "#C9D1D8"\n', "")

@@ -504,3 +504,28 @@ def test_format_problem(write: Write) -> None:
     assert format_problem(smap, ("segments",), "unknown key", key=True) == (
         "model.yaml:1:1: segments: unknown key"
     )
+
+
+@pytest.mark.parametrize("text", ["010", "-010", "0x10", "0b11", "1:30", "0_7"])
+def test_numbers_yaml_11_reads_in_another_base_are_refused(write: Write, text: str) -> None:
+    """YAML 1.1 reads 010 as 8, 0x10 as 16 and 1:30 as 90: an analyst never means that."""
+    path = write(f"capex: {text}\n")
+    with pytest.raises(AssumptionsError) as info:
+        load_yaml(path)
+    assert info.value.problems == [
+        f"model.yaml:1:8: capex: cannot read '{text}': write the number without leading zeros or prefixes"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("0", 0), ("10", 10), ("0.5", 0.5), ("2027", 2027), ("1_000", 1000)]
+)
+def test_plain_numbers_still_read(write: Write, text: str, value: float) -> None:
+    data, _ = load_yaml(write(f"capex: {text}\n"))
+    assert data == {"capex": value}
+
+
+def test_a_leading_zero_key_is_refused(write: Write) -> None:
+    path = write("values:\n  02027: 1.0\n")
+    with pytest.raises(AssumptionsError, match=r"model.yaml:2:3: values: cannot read '02027'"):
+        load_yaml(path)
