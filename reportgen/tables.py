@@ -319,12 +319,7 @@ def _revisions(key: str, spec: TableSpec, run: ModelRun, company: CompanyFile) -
 
 def _valuation(key: str, spec: TableSpec, val: Valuation, company: CompanyFile, run: ModelRun) -> Table:
     """Sum of the parts: metric x multiple per business, net cash, fair value and targets."""
-    tl = run.lines[next(iter(run.lines))].timeline
-    for line in run.lines.values():
-        if val.year in line.timeline and line.unit.is_money:
-            tl = line.timeline
-            break
-    fy = tl.label(val.year)
+    fy = run.lines[val.parts[0].metric_line].timeline.label(val.year)  # the metrics' timeline
     reporting = company.company.reporting_symbol
     cols = (
         Column("Method", kind="text"),

@@ -190,16 +190,9 @@ def compile_model(spec: ModelFile, company: CompanyFile) -> tuple[CompiledModel 
     if problems:
         return None, problems
     return (
-        CompiledModel(
-            MappingProxyType(timelines), tuple(cases), MappingProxyType(previous), company_fx(company)
-        ),
+        CompiledModel(MappingProxyType(timelines), tuple(cases), MappingProxyType(previous), company.fx_rate),
         [],
     )
-
-
-def company_fx(company: CompanyFile) -> Callable[[str], float]:
-    """Reporting currency per one unit of a currency, for fx() in formulas."""
-    return company.fx_rate
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
