@@ -15,6 +15,7 @@ from reportgen.coverage import Ratings, build_coverage
 from reportgen.errors import ReportgenError
 from reportgen.model.valuation import build_valuation
 from reportgen.pdf import render_pdf
+from reportgen.previous import PreviousVersion
 from reportgen.publish import clean_leftovers, make_staging, publish
 from reportgen.render import render_note
 
@@ -69,11 +70,13 @@ def render_html(
     templates: Path = TEMPLATES,
     progress: Progress | None = None,
     ratings: Ratings | None = None,
+    previous: PreviousVersion | None = None,
 ) -> Rendered:
     """Assumptions -> model -> charts -> HTML, with nothing written to disk.
 
     ``ratings`` carries the ratings of notes already valued in this invocation, so a batch
     values each note once for the ratings distribution, not once per note built.
+    ``previous`` is the version this note is compared with (revisions, target bridge).
     """
     step = progress if isinstance(progress, _Stages) else _Stages(note_folder.name, progress)
     step("loading assumptions and running the model")
@@ -101,7 +104,7 @@ def render_html(
     )
     coverage = build_coverage(note_folder.parent, a.house, known)
     step("rendering HTML")
-    ctx = build_context(a, valuation, charts, coverage)
+    ctx = build_context(a, valuation, charts, coverage, previous)
     html = render_note(ctx, [templates])
     return Rendered(html, {c.key: c.svg for c in charts.items}, a.logo)
 
@@ -112,6 +115,7 @@ def build_note(
     templates: Path = TEMPLATES,
     progress: Progress | None = None,
     ratings: Ratings | None = None,
+    previous: PreviousVersion | None = None,
 ) -> BuiltNote:
     """Build one note into ``out_dir/<slug>/``; the previous output survives any failure.
 
@@ -120,7 +124,7 @@ def build_note(
     slug = note_folder.name
     step = _Stages(slug, progress)
     try:
-        rendered = render_html(note_folder, templates, step, ratings)
+        rendered = render_html(note_folder, templates, step, ratings, previous)
         clean_leftovers(out_dir, slug)
         staging = make_staging(out_dir, slug)
         try:

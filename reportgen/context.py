@@ -15,6 +15,7 @@ from reportgen.model.line import Quantity
 from reportgen.model.performance import TradingStats, build_trading_stats
 from reportgen.model.valuation import Target, Valuation
 from reportgen.periods import Timeline
+from reportgen.previous import PreviousVersion
 from reportgen.tables import Table, build_table
 from reportgen.units import parse_unit
 
@@ -60,6 +61,8 @@ class NoteContext:
     generated: dt.date
     coverage: Coverage
     trading: MappingProxyType[str, TradingStats]
+    #: The version this note is compared with, if any (revisions, the target-price bridge).
+    previous: PreviousVersion | None = None
 
     @property
     def timeline(self) -> Timeline:
@@ -126,7 +129,13 @@ def build_prose_values(run: ModelRun, val: Valuation, reporting_currency: str) -
     return {"lines": Namespace(**run.lines), "cases": cases, "val": val_ns}
 
 
-def build_context(a: Assumptions, val: Valuation, charts: Charts, coverage: Coverage) -> NoteContext:
+def build_context(
+    a: Assumptions,
+    val: Valuation,
+    charts: Charts,
+    coverage: Coverage,
+    previous: PreviousVersion | None = None,
+) -> NoteContext:
     """Assemble tables and prose values; the note date is the publication date (deterministic)."""
     src = f"Source: company reports, {a.house.short_name} estimates"
     tables = {
@@ -144,4 +153,5 @@ def build_context(a: Assumptions, val: Valuation, charts: Charts, coverage: Cove
         trading=MappingProxyType(
             build_trading_stats(a.prices, a.company.note.price_date) if a.prices is not None else {}
         ),
+        previous=previous,
     )
