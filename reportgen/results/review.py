@@ -127,11 +127,21 @@ def quarter_label(quarter: str) -> str:
     return f"{q}Q{'FY' if fiscal else ''}{year % 100:02d}"
 
 
-def _decimals(item: ReportedItem, percent: bool) -> int:
-    value = item.actual.value if item.actual is not None else 0.0
+def _places(value: float, percent: bool) -> int:
     x = round(abs(value) * (100 if percent else 1), 9)
     text = f"{x:.9f}".rstrip("0")
     return len(text.split(".")[1]) if "." in text else 0
+
+
+def _decimals(item: ReportedItem, percent: bool) -> int:
+    """Print a row to the most decimals any of its figures is written with."""
+    values = [
+        item.actual.value if item.actual else None,
+        item.year_ago.value if item.year_ago else None,
+        item.estimate,
+        item.consensus,
+    ]
+    return max((_places(v, percent) for v in values if v is not None), default=0)
 
 
 def build_figure(key: str, item: ReportedItem, band: float) -> Figure:
@@ -320,7 +330,7 @@ def beat_miss_table(figures: tuple[Figure, ...], company: CompanyFile, quarter: 
         Column("vs est.", kind="pct", decimals=1),
         Column("Consensus"),
         Column("vs cons.", kind="pct", decimals=1),
-        Column("vs cons.", kind="text"),
+        Column("Verdict", kind="text"),
     )
     rows: list[Row] = []
     analyst_year_ago: list[str] = []
@@ -333,7 +343,9 @@ def beat_miss_table(figures: tuple[Figure, ...], company: CompanyFile, quarter: 
         if f.year_ago_source == "derived":
             derived.append(f.item.label)
         est, cons = f.vs_estimate, f.vs_consensus
-        yoy = f.yoy if isinstance(f.yoy, float) and not math.isnan(f.yoy) else _num(f.stated_growth)
+        # Stated / derived year-ago levels: recomputed; an analyst's year-ago: the call's own rate.
+        shown = f.growth if f.growth is not None else f.yoy
+        yoy = shown if isinstance(shown, float) else math.nan
         rows.append(
             Row(
                 _row_label(f, company),
@@ -377,21 +389,26 @@ def beat_miss_table(figures: tuple[Figure, ...], company: CompanyFile, quarter: 
 
 def kpi_table(figures: tuple[Figure, ...], company: CompanyFile, quarter: str) -> Table:
     """Operating KPIs as stated on the call, with the year-ago level where the call gives it."""
+    kpis = [f for f in figures if f.item.kind == "kpi"]
+    with_year_ago = any(f.year_ago is not None for f in kpis)
     cols = (
         Column(f"{quarter}A", actual=True),
-        Column("Year ago", actual=True),
+        *((Column("Year ago", actual=True),) if with_year_ago else ()),
         Column("Stated yoy", kind="pct", decimals=0),
     )
     rows = tuple(
         Row(
             _row_label(f, company),
-            (_num(f.actual), _num(f.year_ago), _num(f.stated_growth)),
+            (
+                _num(f.actual),
+                *((_num(f.year_ago),) if with_year_ago else ()),
+                _num(f.stated_growth),
+            ),
             "pct" if f.percent else "num",
             f.decimals,
             _style(f),
         )
-        for f in figures
-        if f.item.kind == "kpi"
+        for f in kpis
     )
     return Table(
         "results_kpis",
