@@ -216,7 +216,9 @@ def _render(template: Any, ctx: NoteContext, filters: dict[str, Callable[..., An
     prose = make_prose(dict(ctx.prose_values), filters, ex, ctx.a.narrative_source)
     # A results note's key topics are prose too, located in results.yaml.
     results_source = ctx.results.loaded.source if ctx.results is not None else None
-    results_prose = make_prose(dict(ctx.prose_values), filters, ex, results_source) if results_source else prose
+    results_prose = (
+        make_prose(dict(ctx.prose_values), filters, ex, results_source) if results_source else prose
+    )
     try:
         return str(
             template.render(ctx=ctx, prose=prose, results_prose=results_prose, exhibit=ex.number, ref=ex.ref)

@@ -50,7 +50,7 @@ class ResultsPolicy(Strict):
         default=0.02,
         ge=0,
         lt=1,
-        description="Within this of the estimate a figure is 'in line' (0.02 = 2%; percentage points for % items).",
+        description="Within this of an estimate a figure is 'in line' (0.02 = 2%; points for % items).",
     )
 
 

@@ -50,7 +50,9 @@ def test_written_step_is_half_the_last_place(value: float, percent: bool, step: 
 
 def test_cloud_growth_agrees_with_its_levels() -> None:
     # 19.5 now, up 3.3 => 16.2 a year ago; 19.5 / 16.2 - 1 = 0.2037, and the call says 20%.
-    status, point = judge_growth(Approx.stated(0.20, True), Approx.stated(19.5), Approx.stated(19.5) - Approx.stated(3.3))
+    status, point = judge_growth(
+        Approx.stated(0.20, True), Approx.stated(19.5), Approx.stated(19.5) - Approx.stated(3.3)
+    )
     assert point == pytest.approx(19.5 / 16.2 - 1)
     assert status == "agrees"
 
@@ -68,7 +70,9 @@ def test_operating_income_growth_agrees_only_within_rounding() -> None:
 def test_a_growth_rate_that_cannot_come_from_its_levels_disagrees() -> None:
     # 19.5 on 16.2 is +20.4%; at the extremes 19.45 / 16.25 - 1 = +19.7%, 19.55 / 16.15 - 1 = +21.1%.
     # A stated 25% (24.5%..25.5%) is outside that range.
-    status, _ = judge_growth(Approx.stated(0.25, True), Approx.stated(19.5), Approx.stated(19.5) - Approx.stated(3.3))
+    status, _ = judge_growth(
+        Approx.stated(0.25, True), Approx.stated(19.5), Approx.stated(19.5) - Approx.stated(3.3)
+    )
     assert status == "disagrees"
 
 
@@ -214,7 +218,11 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 
 def test_a_quote_not_in_the_transcript_fails_naming_quote_and_file(results_copy: Path) -> None:
-    _edit(results_copy / "results.yaml", "slowing demand from some customers", "slowing demand from all customers")
+    _edit(
+        results_copy / "results.yaml",
+        "slowing demand from some customers",
+        "slowing demand from all customers",
+    )
     result = CliRunner().invoke(main, ["check", str(results_copy)])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
@@ -238,7 +246,11 @@ def test_a_quote_given_to_the_wrong_speaker_fails_naming_both(results_copy: Path
 
 
 def test_a_wrong_role_fails(results_copy: Path) -> None:
-    _edit(results_copy / "results.yaml", "    role: Deputy Chief Financial Officer\n", "    role: Chief Financial Officer\n")
+    _edit(
+        results_copy / "results.yaml",
+        "    role: Deputy Chief Financial Officer\n",
+        "    role: Chief Financial Officer\n",
+    )
     with pytest.raises(AssumptionsError, match=r"names Toby Xu 'Deputy Chief Financial Officer'"):
         load_results(results_copy)
 
@@ -250,7 +262,7 @@ def test_a_figure_not_written_in_its_passage_fails(results_copy: Path) -> None:
 
 
 def test_a_passage_on_another_line_fails_and_says_where(results_copy: Path) -> None:
-    _edit(results_copy / "results.yaml", "{line: 47, text: \"revenue was", "{line: 48, text: \"revenue was")
+    _edit(results_copy / "results.yaml", '{line: 47, text: "revenue was', '{line: 48, text: "revenue was')
     with pytest.raises(AssumptionsError, match=r"is not on line 48 .*\(it is on line 47\)"):
         load_results(results_copy)
 
@@ -263,7 +275,11 @@ def test_an_edited_transcript_fails_its_checksum(results_copy: Path) -> None:
 
 def test_a_growth_rate_that_does_not_reconcile_is_a_warning_not_a_failure(results_copy: Path) -> None:
     # Make the call say 25% for cloud; the levels (19.5 now, up 3.3) give 19.5 / 16.2 - 1 = +20.4%.
-    _edit(results_copy / "transcript.txt", "The solid 20% year-over-year growth", "The solid 25% year-over-year growth")
+    _edit(
+        results_copy / "transcript.txt",
+        "The solid 20% year-over-year growth",
+        "The solid 25% year-over-year growth",
+    )
     _edit(results_copy / "results.yaml", "transcript_sha256:", "# transcript_sha256:")
     _edit(
         results_copy / "results.yaml",

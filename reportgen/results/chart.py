@@ -23,7 +23,9 @@ def build_growth_chart(results: Results, house: House) -> Chart | None:
     for f in figures:
         value = f.growth
         assert value is not None
-        rows.append({"item": f.item.label, "value": value, "label": f"{value * 100:+.0f}%".replace("-", "\u2212")})
+        rows.append(
+            {"item": f.item.label, "value": value, "label": f"{value * 100:+.0f}%".replace("-", "\u2212")}
+        )
     values = [r["value"] for r in rows]
     low, high = min(0.0, *values), max(0.0, *values)
     width = FULL[0]
@@ -56,5 +58,7 @@ def build_growth_chart(results: Results, house: House) -> Chart | None:
     spec["usermeta"] = {"key": KEY}
     spec["config"] = chart_config(house)
     title = f"{results.quarter_label}: revenue growth on the year-ago quarter, by segment"
-    source = "Source: company earnings call; growth recomputed from the stated levels where the call gives both"
+    source = (
+        "Source: company earnings call; growth recomputed from the stated levels where the call gives both"
+    )
     return Chart(KEY, title, alt_text, spec, render_svg(spec), "full", source)

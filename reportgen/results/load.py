@@ -116,7 +116,8 @@ def _check_figure(
         shown = f"{value * 100:g}%" if percent else f"{value:g}"
         yield (
             (*loc, "value"),
-            f"{shown} is not written in the cited passage {_short(cite.text)}: check the figure or the passage",
+            f"{shown} is not written in the cited passage {_short(cite.text)}: "
+            "check the figure or the passage",
         )
 
 
@@ -153,6 +154,21 @@ def _check_items(model: ResultsFile, transcript: Transcript, name: str) -> Itera
                 yield field_loc, f"unknown item '{ref}'"
             elif model.items[ref].actual is None:
                 yield field_loc, f"item '{ref}' has no stated actual to check"
+            elif check.total in model.items and not _same_kind(
+                model.items[ref].unit, model.items[check.total].unit
+            ):
+                yield (
+                    field_loc,
+                    f"'{ref}' is in {model.items[ref].unit}, the total in {model.items[check.total].unit}",
+                )
+
+
+def _same_kind(a: str, b: str) -> bool:
+    """Units a total and its parts can share after scaling (CNY bn and CNY mn; not CNY and USD)."""
+    try:
+        return parse_unit(a).same_kind(parse_unit(b))
+    except UnitError:
+        return True  # reported against the item's unit
 
 
 def _check_item_shape(item: ReportedItem, loc: Loc) -> Iterator[tuple[Loc, str]]:
@@ -174,7 +190,10 @@ def _check_quotes(model: ResultsFile, transcript: Transcript, name: str) -> Iter
             yield (*loc, "key"), f"quote key '{quote.key}' is used twice"
         seen.add(quote.key)
         if quote.speaker not in roles:
-            yield (*loc, "speaker"), f"{label}: no speaker '{quote.speaker}' in {name}; have {', '.join(roles)}"
+            yield (
+                (*loc, "speaker"),
+                f"{label}: no speaker '{quote.speaker}' in {name}; have {', '.join(roles)}",
+            )
             continue
         if normalise(quote.role) != normalise(roles[quote.speaker]):
             yield (
@@ -205,4 +224,3 @@ def _check_quotes(model: ResultsFile, transcript: Transcript, name: str) -> Iter
 def _short(text: str, words: int = 8) -> str:
     parts = normalise(text).split(" ")
     return '"' + " ".join(parts[:words]) + (' ..."' if len(parts) > words else '"')
-

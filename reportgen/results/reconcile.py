@@ -1,6 +1,6 @@
 """Do the figures stated on a call agree with each other? Growth vs levels, totals vs parts.
 
-Figures on a call are rounded: 'RMB 45 billion' is anything from 44.5 to 45.5, '27%' is
+Figures on a call are rounded: '45 billion' is anything from 44.5 to 45.5, '27%' is
 26.5% to 27.5%. Each stated figure is therefore an interval of half a unit in the last
 place written, and a check only fails when no figures inside the intervals agree. A
 check that holds only thanks to rounding says so; one that fails is a warning the build
@@ -17,7 +17,7 @@ Status = Literal["agrees", "within rounding", "disagrees"]
 
 
 def written_step(value: float, percent: bool = False) -> float:
-    """Half a unit in the last place of ``value`` as written: 242.6 -> 0.05; 45 -> 0.5; 0.27 (27%) -> 0.005."""
+    """Half a unit in the last place written: 242.6 -> 0.05; 45 -> 0.5; 0.27 (27%) -> 0.005."""
     x = round(value * 100 if percent else value, 9)
     exponent = Decimal(repr(x)).normalize().as_tuple().exponent
     places = max(0, -int(exponent))

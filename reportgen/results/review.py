@@ -214,8 +214,9 @@ def reconcile(figures: tuple[Figure, ...], loaded: LoadedResults) -> tuple[Check
                     f"{f.key}.change",
                     f"{item.label}: change vs levels",
                     status,
-                    f"{_fmt(item.actual.value, f.unit)} less the stated change {_fmt(item.change.value, f.unit)} "
-                    f"gives {_fmt(implied.value, f.unit)}; year-ago level {_fmt(item.year_ago.value, f.unit)}",
+                    f"{_fmt(item.actual.value, f.unit)} less the stated change "
+                    f"{_fmt(item.change.value, f.unit)} gives {_fmt(implied.value, f.unit)}; "
+                    f"year-ago level {_fmt(item.year_ago.value, f.unit)}",
                 )
             )
         if item.growth is not None and previous is not None:
@@ -242,11 +243,12 @@ def reconcile(figures: tuple[Figure, ...], loaded: LoadedResults) -> tuple[Check
             fig = by_key[ref.lstrip("-")]
             assert fig.item.actual is not None
             part = Approx.stated(fig.item.actual.value)
-            base = fig.unit.scale / total_fig.unit.scale
-            part = Approx(part.value * base, part.error * base)
+            scale = fig.unit.scale / total_fig.unit.scale
+            part = Approx(part.value * scale, part.error * scale)
             parts = parts - part if ref.startswith("-") else parts + part
             sign = "less" if ref.startswith("-") else "plus"
-            words.append(f"{sign if words else ''} {fig.item.label} {_fmt(fig.item.actual.value, fig.unit)}".strip())
+            lead = sign if words or sign == "less" else ""
+            words.append(f"{lead} {fig.item.label} {_fmt(fig.item.actual.value, fig.unit)}".strip())
         status = judge_equal(total, parts)
         out.append(
             Check(
@@ -370,7 +372,9 @@ def beat_miss_table(figures: tuple[Figure, ...], company: CompanyFile, quarter: 
         "Our estimate and consensus are the analyst's inputs, not figures from the call.",
     ]
     if derived:
-        notes.append(f"Year ago derived from the level and the change stated on the call: {', '.join(derived)}.")
+        notes.append(
+            f"Year ago derived from the level and the change stated on the call: {', '.join(derived)}."
+        )
     if analyst_year_ago:
         notes.append(
             f"Year ago is the analyst's input (not stated on the call): {', '.join(analyst_year_ago)}; "

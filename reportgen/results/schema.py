@@ -61,7 +61,9 @@ class ReportedItem(Strict):
         default=None,
         description="Item whose year-ago level the stated growth is measured on, when not this item's own.",
     )
-    estimate: float | None = Field(default=None, description="Our estimate for the quarter (analyst's input).")
+    estimate: float | None = Field(
+        default=None, description="Our estimate for the quarter (analyst's input)."
+    )
     consensus: float | None = Field(default=None, description="Consensus for the quarter (analyst's input).")
     better: Literal["higher", "lower"] = Field(
         default="higher", description="'lower' for costs and losses: below the estimate is a beat."
@@ -105,7 +107,8 @@ class ResultsFile(Strict):
     call_date: dt.date
     transcript: str = Field(description="Transcript file beside results.yaml, shipped unmodified.")
     transcript_sha256: str | None = Field(
-        default=None, description="SHA-256 of the transcript: line citations stay valid only if it is unchanged."
+        default=None,
+        description="SHA-256 of the transcript: line citations stay valid only if it is unchanged.",
     )
     transcript_source: str = Field(description="What the transcript is, printed under the quotes.")
     items: dict[str, ReportedItem] = Field(min_length=1)
