@@ -103,6 +103,10 @@ def render_html(
             charts = Charts((*charts.items, chart))
         for warning in results.warnings:
             log.warning("%s: reconciliation: %s", note_folder.name, warning)
+    else:
+        from reportgen.results import check_results_file
+
+        check_results_file(note_folder)
     step("rating the house's coverage")
     lead = a.company.listings[0].key
     known = ratings if ratings is not None else {}

@@ -301,3 +301,10 @@ def test_a_results_note_without_results_yaml_fails(results_copy: Path) -> None:
     result = CliRunner().invoke(main, ["check", str(results_copy)])
     assert result.exit_code == 2
     assert "results.yaml: file not found" in result.output
+
+
+def test_a_deep_dive_beside_a_results_file_fails(results_copy: Path) -> None:
+    _edit(results_copy / "company.yaml", "  kind: results\n", "")
+    result = CliRunner().invoke(main, ["check", str(results_copy)])
+    assert result.exit_code == 2
+    assert re.search(r"company\.yaml:\d+:\d+: note.*set 'kind: results'", result.output)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -18,3 +19,21 @@ def build_note_results(a: Assumptions) -> tuple[Results, Chart | None]:
 
     results = build_results(load_results(a.folder), a.company, a.house)
     return results, build_growth_chart(results, a.house)
+
+
+def check_results_file(folder: Path) -> None:
+    """A deep dive with a results.yaml beside it: the analyst forgot ``note.kind: results``.
+
+    Publishing it as a deep dive would drop the checked quarter silently, so it is an error.
+    """
+    from reportgen.errors import AssumptionsError
+    from reportgen.results.load import RESULTS_FILE
+    from reportgen.yamlsource import format_problem, load_yaml
+
+    if (folder / RESULTS_FILE).is_file():
+        _data, smap = load_yaml(folder / "company.yaml")
+        raise AssumptionsError(
+            format_problem(
+                smap, ("note", "kind"), f"the folder has {RESULTS_FILE}: set 'kind: results' to publish it"
+            )
+        )

@@ -367,8 +367,9 @@ def beat_miss_table(figures: tuple[Figure, ...], company: CompanyFile, quarter: 
             )
         )
     notes = [
-        f"In line: within {band * 100:g}% of the expectation (percentage points for ratios), the house band; "
-        "for losses a smaller loss than expected is a beat. yoy is recomputed from the two levels.",
+        f"Verdict against consensus. In line: within {band * 100:g}% of the expectation (percentage points "
+        "for ratios), the house band; for losses a smaller loss than expected is a beat. yoy is recomputed "
+        "from the two levels where the call gives both, otherwise as stated on the call.",
         "Our estimate and consensus are the analyst's inputs, not figures from the call.",
     ]
     if derived:
