@@ -308,3 +308,24 @@ def test_a_deep_dive_beside_a_results_file_fails(results_copy: Path) -> None:
     result = CliRunner().invoke(main, ["check", str(results_copy)])
     assert result.exit_code == 2
     assert re.search(r"company\.yaml:\d+:\d+: note.*set 'kind: results'", result.output)
+
+
+@pytest.mark.slow
+def test_the_pdf_carries_quotes_and_scorecard_but_never_the_reviewer_section(tmp_path: Path) -> None:
+    import subprocess
+
+    from reportgen.build import build_note
+
+    built = build_note(NOTE, tmp_path / "out")
+    text = subprocess.run(
+        ["pdftotext", str(built.pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "What management said" in text and "Key topics" in text
+    assert "3QFY22 reported against our estimate and consensus" in text
+    assert "Reviewer checks" not in text and "disagrees" not in text
+    assert "Reviewer checks" in built.html.read_text(encoding="utf-8")
+    assert built.warnings and "80.4" in built.warnings[0]
+
+
+def test_the_results_html_is_the_same_on_every_render() -> None:
+    assert render_html(NOTE).html == render_html(NOTE).html
