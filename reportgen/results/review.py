@@ -10,12 +10,14 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+from reportgen.context import Namespace
 from reportgen.model.line import Quantity
 from reportgen.model.ratios import Ratio, growth
 from reportgen.periods import parse_quarter
 from reportgen.results.load import LoadedResults
 from reportgen.results.reconcile import Approx, Check, judge_equal, judge_growth
-from reportgen.results.schema import Quote, ReportedItem, Topic
+from reportgen.results.schema import Cite, Quote, ReportedItem, Topic
+from reportgen.results.transcript import speakers_of
 from reportgen.schema import CompanyFile, House
 from reportgen.tables import Column, Row, Table, unit_label
 from reportgen.units import PERCENT, Unit, parse_unit
@@ -263,10 +265,7 @@ def reconcile(figures: tuple[Figure, ...], loaded: LoadedResults) -> tuple[Check
     return tuple(out)
 
 
-def _line(loaded: LoadedResults, cite: object) -> str:
-    from reportgen.results.schema import Cite
-
-    assert isinstance(cite, Cite)
+def _line(loaded: LoadedResults, cite: Cite) -> str:
     found = loaded.transcript.find(cite.text, cite.line)
     return str(found) if found is not None else "?"
 
@@ -300,8 +299,6 @@ def build_results(loaded: LoadedResults, company: CompanyFile, house: House) -> 
 
 def _turn_line(loaded: LoadedResults, quote: Quote) -> int:
     """A quote spanning lines inside one turn: the line of the turn that holds it."""
-    from reportgen.results.transcript import speakers_of
-
     turns = [t for t in speakers_of(loaded.transcript, quote.text) if t.speaker == quote.speaker]
     return turns[0].first if turns else 0
 
@@ -431,8 +428,6 @@ def kpi_table(figures: tuple[Figure, ...], company: CompanyFile, quarter: str) -
 
 def prose_values(results: Results) -> dict[str, object]:
     """What the analyst's text may quote: each item's levels as quantities, its ratios as numbers."""
-    from reportgen.context import Namespace
-
     items: dict[str, object] = {}
     for f in results.figures:
         values: dict[str, object] = {"label": f.item.label}
