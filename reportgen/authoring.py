@@ -18,6 +18,7 @@ import click
 from pydantic import BaseModel
 
 from reportgen.errors import ReportgenError
+from reportgen.results.schema import ResultsFile
 from reportgen.schema import CompanyFile, ExhibitsFile, House, ModelFile, NarrativeFile, ValuationFile
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -29,6 +30,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "valuation": ValuationFile,
     "exhibits": ExhibitsFile,
     "narrative": NarrativeFile,
+    "results": ResultsFile,
 }
 #: Where a note folder (assumptions/<slug>/) finds the schemas ``reportgen schema schemas/`` wrote.
 SCHEMA_REF = "../../schemas/{name}.schema.json"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.assumptions import load_assumptions
-from reportgen.charts import build_charts, register_fonts
+from reportgen.charts import Charts, build_charts, register_fonts
 from reportgen.context import build_context
 from reportgen.coverage import Ratings, build_coverage
 from reportgen.errors import ReportgenError
@@ -39,6 +39,7 @@ class BuiltNote:
     folder: Path
     html: Path
     pdf: Path
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class Rendered:
     html: str
     svgs: dict[str, str]
     logo: Path | None
+    warnings: tuple[str, ...] = ()
 
 
 class _Stages:
@@ -94,6 +96,20 @@ def render_html(
         prices=a.prices,
         illustrative_prices=a.company.note.illustrative_prices,
     )
+    results = None
+    if a.company.note.kind == "results":
+        from reportgen.results import build_note_results
+
+        step("checking the results against the transcript")
+        results, chart = build_note_results(a)
+        if chart is not None:
+            charts = Charts((*charts.items, chart))
+        for warning in results.warnings:
+            log.warning("%s: reconciliation: %s", note_folder.name, warning)
+    else:
+        from reportgen.results import check_results_file
+
+        check_results_file(note_folder)
     step("rating the house's coverage")
     lead = a.company.listings[0].key
     known = ratings if ratings is not None else {}
@@ -104,9 +120,10 @@ def render_html(
     )
     coverage = build_coverage(note_folder.parent, a.house, known)
     step("rendering HTML")
-    ctx = build_context(a, valuation, charts, coverage, previous)
+    ctx = build_context(a, valuation, charts, coverage, previous=previous, results=results)
     html = render_note(ctx, [templates])
-    return Rendered(html, {c.key: c.svg for c in charts.items}, a.logo)
+    warnings = results.warnings if results is not None else ()
+    return Rendered(html, {c.key: c.svg for c in charts.items}, a.logo, warnings)
 
 
 def build_note(
@@ -152,7 +169,7 @@ def build_note(
         raise ReportgenError(
             f"{slug}: cannot write {exc.filename or out_dir}: {exc.strerror or exc}"
         ) from None
-    return BuiltNote(slug, final, final / f"{slug}.html", final / f"{slug}.pdf")
+    return BuiltNote(slug, final, final / f"{slug}.html", final / f"{slug}.pdf", rendered.warnings)
 
 
 def write_assets(folder: Path, templates: Path, rendered: Rendered) -> None:

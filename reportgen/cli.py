@@ -31,6 +31,12 @@ def _note_folders(paths: tuple[Path, ...]) -> list[Path]:
     return folders
 
 
+def _echo_warnings(name: str, warnings: tuple[str, ...]) -> None:
+    """Reconciliation warnings: printed, not fatal; the HTML lists them for the reviewer too."""
+    for warning in warnings:
+        click.secho(f"Warning: {name}: {warning}", err=True, fg="yellow" if sys.stderr.isatty() else None)
+
+
 def _terminate(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)
 
@@ -91,6 +97,7 @@ def build(paths: tuple[Path, ...], out_dir: Path) -> None:
             _echo_error(exc)
             worst = max(worst, exc.exit_code)
             continue
+        _echo_warnings(folder.name, note.warnings)
         click.echo(f"built {note.pdf} and {note.html} in {time.perf_counter() - started:.1f}s")
     if worst:
         sys.exit(worst)
@@ -112,11 +119,12 @@ def check(paths: tuple[Path, ...]) -> None:
     ratings: Ratings = {}
     for folder in _note_folders(paths):
         try:
-            render_html(folder, ratings=ratings)
+            rendered = render_html(folder, ratings=ratings)
         except ReportgenError as exc:
             _echo_error(exc)
             worst = max(worst, exc.exit_code)
             continue
+        _echo_warnings(folder.name, rendered.warnings)
         click.echo(f"{folder}: ok")
     if worst:
         sys.exit(worst)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportgen.assumptions import Assumptions
 from reportgen.charts import Chart, Charts
@@ -18,6 +18,9 @@ from reportgen.periods import Timeline
 from reportgen.previous import PreviousVersion
 from reportgen.tables import Table, build_table
 from reportgen.units import parse_unit
+
+if TYPE_CHECKING:
+    from reportgen.results.review import Results
 
 
 class Namespace:
@@ -63,6 +66,8 @@ class NoteContext:
     trading: MappingProxyType[str, TradingStats]
     #: The version this note is compared with, if any (revisions, the target-price bridge).
     previous: PreviousVersion | None = None
+    results: Results | None = None
+    """The reported quarter, for a results note (note.kind: results)."""
 
     @property
     def timeline(self) -> Timeline:
@@ -134,24 +139,33 @@ def build_context(
     val: Valuation,
     charts: Charts,
     coverage: Coverage,
+    *,
     previous: PreviousVersion | None = None,
+    results: Results | None = None,
 ) -> NoteContext:
     """Assemble tables and prose values; the note date is the publication date (deterministic)."""
     src = f"Source: company reports, {a.house.short_name} estimates"
     tables = {
         key: build_table(key, spec, a.run, val, a.company, src) for key, spec in a.exhibits.tables.items()
     }
+    prose = build_prose_values(a.run, val, a.company.company.reporting_currency)
+    if results is not None:
+        from reportgen.results.review import prose_values
+
+        tables.update(results.tables)
+        prose.update(prose_values(results))
     return NoteContext(
         a=a,
         run=a.run,
         valuation=val,
         charts=charts,
         tables=MappingProxyType(tables),
-        prose_values=MappingProxyType(build_prose_values(a.run, val, a.company.company.reporting_currency)),
+        prose_values=MappingProxyType(prose),
         generated=a.company.note.date,
         coverage=coverage,
         trading=MappingProxyType(
             build_trading_stats(a.prices, a.company.note.price_date) if a.prices is not None else {}
         ),
         previous=previous,
+        results=results,
     )

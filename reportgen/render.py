@@ -36,6 +36,8 @@ from reportgen.yamlsource import Loc, SourceMap, format_problem
 log = logging.getLogger(__name__)
 
 ENTRY_TEMPLATE = "note.html"
+#: Entry template by note kind (company.yaml note.kind); both share the same partials.
+ENTRY_TEMPLATES = {"deep_dive": ENTRY_TEMPLATE, "results": "results.html"}
 
 
 def _finalize(value: Any) -> Any:
@@ -197,7 +199,7 @@ def render_note(ctx: NoteContext, template_dirs: Sequence[Path]) -> str:
     filters = make_filters(ctx.a.company, ctx.timeline)
     env = get_env(template_dirs, filters)
     try:
-        template = env.get_template(ENTRY_TEMPLATE)
+        template = env.get_template(ENTRY_TEMPLATES[ctx.a.company.note.kind])
     except TemplateNotFound as exc:
         searched = ", ".join(str(d) for d in template_dirs)
         raise RenderError(f"template '{exc.name}' not found; searched: {searched}") from None
@@ -212,8 +214,15 @@ def render_note(ctx: NoteContext, template_dirs: Sequence[Path]) -> str:
 
 def _render(template: Any, ctx: NoteContext, filters: dict[str, Callable[..., Any]], ex: Exhibits) -> str:
     prose = make_prose(dict(ctx.prose_values), filters, ex, ctx.a.narrative_source)
+    # A results note's key topics are prose too, located in results.yaml.
+    results_source = ctx.results.loaded.source if ctx.results is not None else None
+    results_prose = (
+        make_prose(dict(ctx.prose_values), filters, ex, results_source) if results_source else prose
+    )
     try:
-        return str(template.render(ctx=ctx, prose=prose, exhibit=ex.number, ref=ex.ref))
+        return str(
+            template.render(ctx=ctx, prose=prose, results_prose=results_prose, exhibit=ex.number, ref=ex.ref)
+        )
     except TemplateNotFound as exc:
         raise RenderError(f"template '{exc.name}' not found") from None
     except UndefinedError as exc:

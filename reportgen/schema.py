@@ -43,6 +43,17 @@ class HouseTexts(Strict):
     disclaimer: str
 
 
+class ResultsPolicy(Strict):
+    """How results notes judge a reported figure against an estimate."""
+
+    in_line_band: float = Field(
+        default=0.02,
+        ge=0,
+        lt=1,
+        description="Within this of an estimate a figure is 'in line' (0.02 = 2%; points for % items).",
+    )
+
+
 class House(Strict):
     """The research house publishing the note: identity, style and policy."""
 
@@ -55,6 +66,9 @@ class House(Strict):
         min_length=2, description="Ratings from the highest threshold down; the last has none."
     )
     texts: HouseTexts
+    results: ResultsPolicy = Field(
+        default_factory=ResultsPolicy, description="Beat / in line / miss band for results notes."
+    )
 
 
 # --------------------------------------------------------------------------- company.yaml
@@ -92,7 +106,11 @@ class NoteMeta(Strict):
     """Identity of this publication."""
 
     title: str
-    type: str = Field(description="Note type, e.g. 'Company Update' or 'Initiation'.")
+    type: str = Field(description="Note type as printed, e.g. 'Company Update' or 'Initiation'.")
+    kind: Literal["deep_dive", "results"] = Field(
+        default="deep_dive",
+        description="Layout: 'deep_dive', or 'results' (a results review; needs results.yaml).",
+    )
     date: dt.date
     price_date: dt.date
     previous_rating: str | None = None

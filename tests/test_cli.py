@@ -34,9 +34,11 @@ def test_build_prints_one_line_per_note_and_no_progress_off_a_terminal(
 ) -> None:
     result = CliRunner().invoke(main, ["build", str(note_copy.parent), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    lines = result.output.strip().splitlines()
+    lines = result.stdout.strip().splitlines()
     notes = [p for p in note_copy.parent.iterdir() if (p / "company.yaml").is_file()]
     assert len(lines) == len(notes) and all(line.startswith("built ") for line in lines)
+    # stderr carries only the results note's reconciliation warnings, no progress lines.
+    assert all(line.startswith("Warning: ") for line in result.stderr.strip().splitlines())
     assert (tmp_path / "out" / note_copy.name / f"{note_copy.name}.pdf").is_file()
 
 

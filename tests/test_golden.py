@@ -1,4 +1,4 @@
-"""Golden files for the default note: the whole HTML, and every chart's Vega-Lite spec.
+"""Golden files: the default note's HTML and chart specs, and the results review's HTML.
 
 A change to the note must show up here as a reviewed diff. Regenerate deliberately with
 ``make golden`` (pytest --regen-golden); on failure the actual output is written to
@@ -18,6 +18,7 @@ from reportgen.charts import build_chart_specs
 from tests.conftest import DEFAULT_NOTE, Model
 
 GOLDEN = Path(__file__).parent / "golden"
+RESULTS_NOTE = DEFAULT_NOTE.parent / "alibaba-results-3qfy22"
 
 
 def _normalise(text: str) -> str:
@@ -25,15 +26,15 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _compare(request: pytest.FixtureRequest, name: str, actual: str) -> None:
-    expected_path = GOLDEN / DEFAULT_NOTE.name / name
+def _compare(request: pytest.FixtureRequest, name: str, actual: str, note: Path = DEFAULT_NOTE) -> None:
+    expected_path = GOLDEN / note.name / name
     if request.config.getoption("--regen-golden"):
         expected_path.parent.mkdir(parents=True, exist_ok=True)
         expected_path.write_text(actual, encoding="utf-8")
         return
     assert expected_path.is_file(), f"no golden file {expected_path}; run `make golden`"
     if _normalise(expected_path.read_text(encoding="utf-8")) != _normalise(actual):
-        out = GOLDEN / "_actual" / DEFAULT_NOTE.name / name
+        out = GOLDEN / "_actual" / note.name / name
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(actual, encoding="utf-8")
         pytest.fail(
@@ -42,9 +43,10 @@ def _compare(request: pytest.FixtureRequest, name: str, actual: str) -> None:
         )
 
 
-def test_note_html_matches_golden(request: pytest.FixtureRequest) -> None:
-    html = render_html(DEFAULT_NOTE).html
-    _compare(request, "note.html", html)
+@pytest.mark.parametrize("note", [DEFAULT_NOTE, RESULTS_NOTE], ids=lambda p: p.name)
+def test_note_html_matches_golden(request: pytest.FixtureRequest, note: Path) -> None:
+    html = render_html(note).html
+    _compare(request, "note.html", html, note)
 
 
 def test_chart_specs_match_golden(request: pytest.FixtureRequest, model: Model) -> None:
