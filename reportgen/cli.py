@@ -6,7 +6,9 @@ import logging
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -29,6 +31,45 @@ def _note_folders(paths: tuple[Path, ...]) -> list[Path]:
             raise click.BadParameter(f"no note folders (with company.yaml) under {path}", param_hint="PATHS")
         folders += found
     return folders
+
+
+def _previous_option(against: str | None, previous: Path | None, folders: list[Path]) -> Any:
+    """What each note is compared with: a git revision, a folder, or (default) the ledger."""
+    from reportgen.build import FROM_LEDGER
+
+    if against is not None and previous is not None:
+        raise click.UsageError("give --against or --previous, not both")
+    if previous is not None and len(folders) != 1:
+        raise click.UsageError("--previous FOLDER compares one note; name exactly one note folder")
+    if previous is not None and not (previous / "company.yaml").is_file():
+        raise click.BadParameter(f"{previous} has no company.yaml", param_hint="--previous")
+
+    def compare(folder: Path) -> Any:
+        from reportgen.previous import load_previous, previous_at
+
+        if against is not None:
+            return previous_at(against, folder)
+        if previous is not None:
+            return load_previous(previous)
+        return FROM_LEDGER
+
+    return compare
+
+
+def _comparison_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--against REV / --previous FOLDER, shared by build and check."""
+    f = click.option(
+        "--previous",
+        "previous",
+        type=click.Path(file_okay=False, exists=True, path_type=Path),
+        help="Compare with this note folder instead.",
+    )(f)
+    return click.option(
+        "--against",
+        metavar="REV",
+        help="Compare with the note as it was at this git revision (HEAD~1, a tag, origin/main). "
+        "Default: its last publication in the ledger.",
+    )(f)
 
 
 def _terminate(signum: int, _frame: object) -> None:
@@ -59,7 +100,8 @@ def main(verbose: bool) -> None:
     show_default=True,
     help="Output folder; each note goes to OUT/<note>/.",
 )
-def build(paths: tuple[Path, ...], out_dir: Path) -> None:
+@_comparison_options
+def build(paths: tuple[Path, ...], out_dir: Path, against: str | None, previous: Path | None) -> None:
     """Build every note in PATHS (default: assumptions/) into OUT.
 
     A PATH is a note folder (holding company.yaml) or a folder of note folders.
@@ -67,16 +109,15 @@ def build(paths: tuple[Path, ...], out_dir: Path) -> None:
     1 a build failed, 2 bad assumptions or usage.
     """
     from reportgen.build import TEMPLATES, build_note
-    from reportgen.coverage import Ratings
     from reportgen.publish import check_output_folder, protected_inputs
 
     # A CI job being cancelled sends SIGTERM: unwind like Ctrl-C so staging is cleaned up.
     signal.signal(signal.SIGTERM, _terminate)
     folders = _note_folders(paths)
+    compare = _previous_option(against, previous, folders)
     inputs, roots = protected_inputs(folders, TEMPLATES)
     check_output_folder(out_dir, inputs, roots)  # before anything is written
     tty = sys.stderr.isatty()
-    ratings: Ratings = {}
     worst = 0
     for folder in folders:
         started = time.perf_counter()
@@ -86,7 +127,7 @@ def build(paths: tuple[Path, ...], out_dir: Path) -> None:
                 click.echo(f"  {name}: {msg}...", err=True)
 
         try:
-            note = build_note(folder, out_dir, progress=progress, ratings=ratings)
+            note = build_note(folder, out_dir, progress=progress, previous=compare(folder))
         except ReportgenError as exc:
             _echo_error(exc)
             worst = max(worst, exc.exit_code)
@@ -98,7 +139,8 @@ def build(paths: tuple[Path, ...], out_dir: Path) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def check(paths: tuple[Path, ...]) -> None:
+@_comparison_options
+def check(paths: tuple[Path, ...], against: str | None, previous: Path | None) -> None:
     """Check every note in PATHS without publishing it.
 
     Validates the assumption files (printing every problem), then runs the model and
@@ -106,13 +148,13 @@ def check(paths: tuple[Path, ...]) -> None:
     file is written. Exit codes: 0 all good, 1 a rendering failure, 2 bad input or usage.
     """
     from reportgen.build import render_html
-    from reportgen.coverage import Ratings
 
     worst = 0
-    ratings: Ratings = {}
-    for folder in _note_folders(paths):
+    folders = _note_folders(paths)
+    compare = _previous_option(against, previous, folders)
+    for folder in folders:
         try:
-            render_html(folder, ratings=ratings)
+            render_html(folder, previous=compare(folder))
         except ReportgenError as exc:
             _echo_error(exc)
             worst = max(worst, exc.exit_code)

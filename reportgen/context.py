@@ -8,8 +8,10 @@ from types import MappingProxyType
 from typing import Any
 
 from reportgen.assumptions import Assumptions
+from reportgen.changes import Changes, build_changes
 from reportgen.charts import Chart, Charts
 from reportgen.coverage import Coverage
+from reportgen.history import History
 from reportgen.model.engine import ModelRun
 from reportgen.model.line import Quantity
 from reportgen.model.performance import TradingStats, build_trading_stats
@@ -63,6 +65,10 @@ class NoteContext:
     trading: MappingProxyType[str, TradingStats]
     #: The version this note is compared with, if any (revisions, the target-price bridge).
     previous: PreviousVersion | None = None
+    #: What moved since ``previous`` (previous rating and targets, the cover's change line).
+    changes: Changes | None = None
+    #: Earlier calls from the ledger, then this one (appendix table, price chart).
+    history: History | None = None
 
     @property
     def timeline(self) -> Timeline:
@@ -135,11 +141,15 @@ def build_context(
     charts: Charts,
     coverage: Coverage,
     previous: PreviousVersion | None = None,
+    history: History | None = None,
 ) -> NoteContext:
     """Assemble tables and prose values; the note date is the publication date (deterministic)."""
     src = f"Source: company reports, {a.house.short_name} estimates"
     tables = {
-        key: build_table(key, spec, a.run, val, a.company, src) for key, spec in a.exhibits.tables.items()
+        key: build_table(
+            key, spec, a.run, val, a.company, src, previous.assumptions.run if previous else None
+        )
+        for key, spec in a.exhibits.tables.items()
     }
     return NoteContext(
         a=a,
@@ -154,4 +164,6 @@ def build_context(
             build_trading_stats(a.prices, a.company.note.price_date) if a.prices is not None else {}
         ),
         previous=previous,
+        changes=build_changes(a, val, previous),
+        history=history,
     )
