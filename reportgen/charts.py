@@ -826,7 +826,11 @@ def _price(
             for day in (c.date, end)
         ]
         marks = [
-            {"date": c.date.isoformat(), "tp": c.targets[0], "label": f"{c.rating[:1]} {c.targets[0]:,.0f}"}
+            {
+                "date": c.date.isoformat(),
+                "tp": c.targets[0],
+                "label": f"{c.rating} {lst.symbol}{c.targets[0]:,.0f}",
+            }
             for c in earlier
         ]
         x = alt.X("date:T", scale=alt.Scale(type="utc"))

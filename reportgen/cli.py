@@ -164,6 +164,62 @@ def check(paths: tuple[Path, ...], against: str | None, previous: Path | None) -
         sys.exit(worst)
 
 
+@main.command()
+@click.argument("note", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Output folder; the note goes to OUT/<note>/.",
+)
+@click.option(
+    "--at",
+    "at",
+    metavar="TIME",
+    help="Time of first dissemination, ISO 8601 in UTC (2026-05-11T07:00:00Z). Default: now.",
+)
+def publish(note: Path, out_dir: Path, at: str | None) -> None:
+    """Build NOTE and record the published call in the ledger (assumptions/ledger.jsonl).
+
+    Appends one line: rating, target and price per listing, time of first dissemination
+    (UTC) and the git commit built. Refuses (exit 2) a note whose folder, house profile or
+    templates have uncommitted changes; a failed build records nothing (exit 1).
+    """
+    import datetime as dt
+
+    from reportgen.build import TEMPLATES
+    from reportgen.publish import check_output_folder, protected_inputs
+    from reportgen.release import publish_note
+
+    if not (note / "company.yaml").is_file():
+        raise click.BadParameter(f"{note} is not a note folder (no company.yaml)", param_hint="NOTE")
+    if at is None:
+        when = dt.datetime.now(dt.UTC)
+    else:
+        try:
+            when = dt.datetime.fromisoformat(at)
+        except ValueError:
+            raise click.BadParameter(
+                f"expected an ISO 8601 time such as 2026-05-11T07:00:00Z, got {at!r}"
+            ) from None
+        if when.utcoffset() != dt.timedelta(0):
+            raise click.BadParameter("give the time in UTC (ending Z or +00:00)", param_hint="--at")
+    folder = note if note.name else note.resolve()
+    inputs, roots = protected_inputs([folder], TEMPLATES)
+    check_output_folder(out_dir, inputs, roots)
+    done = publish_note(folder, out_dir, when, TEMPLATES)
+    e = done.entry
+    targets = ", ".join(f"{k} {a.value:g} {a.currency}" for k, a in e.targets.items())
+    click.echo(f"built {done.note.pdf} and {done.note.html}")
+    click.echo(
+        f"recorded {done.where}: {e.note} {e.rating}, targets {targets}, "
+        f"published {e.published:%Y-%m-%dT%H:%M:%SZ}, commit {e.revision[:12]}"
+    )
+    click.echo("commit the ledger to make the record part of the repository's history")
+
+
 def _register_authoring() -> None:
     """`reportgen new` and `reportgen schema`: writing a note needs no Python."""
     from reportgen.authoring import new, schema
