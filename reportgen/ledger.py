@@ -40,7 +40,7 @@ class Entry(BaseModel):
 
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
-    note: str = Field(description="Note folder name, e.g. 'alibaba-cloud'.")
+    note: str = Field(description="Note folder name, e.g. 'acme-industries'.")
     company: str
     note_date: dt.date = Field(description="The note's date as printed (company.yaml note.date).")
     published: dt.datetime = Field(description="Date and time of first dissemination, UTC.")
