@@ -140,3 +140,16 @@ def test_publish_refuses_a_time_before_the_note_date(repo: Path, tmp_path: Path)
     assert done.exit_code == 2
     assert "cannot be disseminated earlier" in done.output
     assert _ledger(repo) == []
+
+
+def test_build_options_name_the_previous_version(repo: Path) -> None:
+    note = str(repo / "assumptions" / "alibaba-cloud")
+    runner = CliRunner()
+    ok = runner.invoke(main, ["check", note, "--against", "HEAD"])
+    assert ok.exit_code == 0, ok.output
+    unknown = runner.invoke(main, ["check", note, "--against", "no-such-tag"])
+    assert unknown.exit_code == 2
+    assert "unknown git revision 'no-such-tag'" in unknown.output
+    both = runner.invoke(main, ["check", note, "--against", "HEAD", "--previous", note])
+    assert both.exit_code == 2
+    assert "give --against or --previous, not both" in both.output
