@@ -95,8 +95,7 @@ def load_assumptions(folder: Path, house_file: Path | None = None) -> Assumption
             return None
 
     house = load(house_file, House, [_check_house, _logo_checker(house_file.parent)])
-    company_checks = [_check_company, *([_rating_checker(house)] if house else [])]
-    company = load(folder / "company.yaml", CompanyFile, company_checks)
+    company = load(folder / "company.yaml", CompanyFile, [_check_company])
     compiled: list[CompiledModel] = []
     model_checks = [_model_checker(company, compiled)] if company else []
     model = load(folder / "model.yaml", ModelFile, model_checks)
@@ -195,20 +194,6 @@ def _logo_checker(folder: Path) -> Any:
             )
             if not ok:
                 yield ("logo",), f"{house.logo!r} is not a readable {path.suffix.lower()[1:].upper()} image"
-
-    return check
-
-
-def _rating_checker(house: House) -> Any:
-    def check(company: BaseModel) -> Iterator[tuple[Loc, str]]:
-        assert isinstance(company, CompanyFile)
-        names = [band.name for band in house.rating_scheme]
-        previous = company.note.previous_rating
-        if previous is not None and previous not in names:
-            yield (
-                ("note", "previous_rating"),
-                f"expected one of {', '.join(names)} (house.yaml), got {previous!r}",
-            )
 
     return check
 
@@ -414,8 +399,6 @@ def _check_table(run: ModelRun, table: TableSpec, loc: Loc) -> Iterator[tuple[Lo
         for i, key in enumerate(table.lines):
             bad = list(_known_line(run, key, (*loc, "lines", i)))
             yield from bad
-            if not bad and key not in run.previous:
-                yield (*loc, "lines", i), f"'{key}' has no previous estimates (model.yaml: previous)"
         return
     if table.kind == "valuation":
         return

@@ -229,9 +229,8 @@ lines:
 #     lines:
 #       revenue: {growth: {2026: 0.16, 2027: 0.15, 2028: 0.13, 2029: 0.11, 2030: 0.10}}
 
-# Last published estimates, for a revisions table.
-# previous:
-#   revenue: {2026: 1270, 2027: 1400}
+# Revisions tables compare with the note's previous version, rebuilt from git: its last
+# publication in the ledger (reportgen publish), or reportgen build --against REV.
 """
 
 _VALUATION = """\

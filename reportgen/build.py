@@ -7,15 +7,18 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from reportgen.assumptions import load_assumptions
 from reportgen.charts import Charts, build_charts, register_fonts
 from reportgen.context import build_context
-from reportgen.coverage import Ratings, build_coverage
+from reportgen.coverage import build_coverage
 from reportgen.errors import ReportgenError
+from reportgen.history import build_history
+from reportgen.ledger import ledger_path, load_ledger
 from reportgen.model.valuation import build_valuation
 from reportgen.pdf import render_pdf
-from reportgen.previous import PreviousVersion
+from reportgen.previous import PreviousVersion, previous_from_ledger
 from reportgen.publish import clean_leftovers, make_staging, publish
 from reportgen.render import render_note
 
@@ -25,6 +28,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT_ROOT / "templates"
 
 Progress = Callable[[str], None]
+#: Compare with the note's last publication recorded in the ledger (the default).
+FROM_LEDGER: Literal["ledger"] = "ledger"
+Compare = PreviousVersion | None | Literal["ledger"]
 #: Tagged PDF for accessibility (structure tree, alt texts, language, XMP identification).
 PDF_VARIANT = "pdf/ua-1"
 #: Id of the cover's last element: if it is not on page 1 the cover overflowed.
@@ -71,20 +77,25 @@ def render_html(
     note_folder: Path,
     templates: Path = TEMPLATES,
     progress: Progress | None = None,
-    ratings: Ratings | None = None,
-    previous: PreviousVersion | None = None,
+    previous: Compare = FROM_LEDGER,
 ) -> Rendered:
     """Assumptions -> model -> charts -> HTML, with nothing written to disk.
 
-    ``ratings`` carries the ratings of notes already valued in this invocation, so a batch
-    values each note once for the ratings distribution, not once per note built.
-    ``previous`` is the version this note is compared with (revisions, target bridge).
+    ``previous`` is the version this note is compared with (revisions, change line,
+    previous call, target bridge): by default its last publication in the ledger beside
+    house.yaml, rebuilt from git; None for none. The ledger also gives the recommendation
+    history, the calls on the price chart and the ratings distribution.
     """
     step = progress if isinstance(progress, _Stages) else _Stages(note_folder.name, progress)
     step("loading assumptions and running the model")
     a = load_assumptions(note_folder)
     step("valuing")
     valuation = build_valuation(a.valuation, a.run, a.company, a.house)
+    ledger = load_ledger(ledger_path(note_folder.parent))
+    if previous == FROM_LEDGER:
+        step("rebuilding the last published version")
+        previous = previous_from_ledger(note_folder, ledger, a.company.note.date)
+    history = build_history(ledger, note_folder.name, a.company, valuation)
     step("drawing charts")
     register_fonts(templates / "assets" / "fonts")
     charts = build_charts(
@@ -95,6 +106,7 @@ def render_html(
         a.house,
         prices=a.prices,
         illustrative_prices=a.company.note.illustrative_prices,
+        calls=history.chart,
     )
     results = None
     if a.company.note.kind == "results":
@@ -110,17 +122,11 @@ def render_html(
         from reportgen.results import check_results_file
 
         check_results_file(note_folder)
-    step("rating the house's coverage")
-    lead = a.company.listings[0].key
-    known = ratings if ratings is not None else {}
-    known[note_folder.resolve()] = (
-        a.company.company.name,
-        a.company.note.date.isoformat(),
-        valuation.targets[lead].rating,
-    )
-    coverage = build_coverage(note_folder.parent, a.house, known)
+    coverage = build_coverage(ledger, a.house, a.company.note.date)
     step("rendering HTML")
-    ctx = build_context(a, valuation, charts, coverage, previous=previous, results=results)
+    ctx = build_context(
+        a, valuation, charts, coverage, previous=previous, history=history, results=results
+    )
     html = render_note(ctx, [templates])
     warnings = results.warnings if results is not None else ()
     return Rendered(html, {c.key: c.svg for c in charts.items}, a.logo, warnings)
@@ -131,8 +137,7 @@ def build_note(
     out_dir: Path,
     templates: Path = TEMPLATES,
     progress: Progress | None = None,
-    ratings: Ratings | None = None,
-    previous: PreviousVersion | None = None,
+    previous: Compare = FROM_LEDGER,
 ) -> BuiltNote:
     """Build one note into ``out_dir/<slug>/``; the previous output survives any failure.
 
@@ -141,7 +146,7 @@ def build_note(
     slug = note_folder.name
     step = _Stages(slug, progress)
     try:
-        rendered = render_html(note_folder, templates, step, ratings, previous)
+        rendered = render_html(note_folder, templates, step, previous)
         clean_leftovers(out_dir, slug)
         staging = make_staging(out_dir, slug)
         try:

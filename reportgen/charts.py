@@ -16,6 +16,7 @@ import pandas as pd
 import vl_convert
 
 from reportgen.errors import RenderError
+from reportgen.history import HistoryRow
 from reportgen.model.engine import ModelRun
 from reportgen.model.line import Line
 from reportgen.model.ratios import NotMeaningful, Ratio
@@ -126,11 +127,15 @@ def build_charts(
     *,
     prices: PriceHistory | None = None,
     illustrative_prices: bool = False,
+    calls: tuple[HistoryRow, ...] = (),
 ) -> Charts:
-    """Drafts and SVGs for every declared chart in order, then the share-price chart if priced."""
+    """Drafts and SVGs for every declared chart in order, then the share-price chart if priced.
+
+    ``calls`` are the note's published calls (``history.py``), drawn over the price history.
+    """
     drafts = _drafts(specs, run, valuation, company, house)
     if prices is not None:
-        drafts.append(_price(prices, valuation, company, house, illustrative_prices))
+        drafts.append(_price(prices, valuation, company, house, illustrative_prices, calls))
     return Charts(
         tuple(Chart(d.key, d.title, d.alt, d.spec, render_svg(d.spec), d.width, d.source) for d in drafts)
     )
@@ -766,9 +771,19 @@ KINDS: dict[str, Callable[[_Frame], tuple[dict[str, Any], str]]] = {
 
 
 def _price(
-    prices: PriceHistory, valuation: Valuation, company: CompanyFile, house: House, illustrative: bool
+    prices: PriceHistory,
+    valuation: Valuation,
+    company: CompanyFile,
+    house: House,
+    illustrative: bool,
+    calls: tuple[HistoryRow, ...] = (),
 ) -> _Draft:
-    """The lead listing's closing price over the history, with its target as a dashed rule."""
+    """The lead listing's closing price over the history, with its target as a dashed rule.
+
+    Earlier published calls inside the price history are drawn as the regulators ask: the
+    target each call set, as a step from its date to the next call, and a marker labelled
+    with the rating's initial and the target (the appendix table lists them in full).
+    """
     lst = company.listings[0]
     if lst.key not in prices.closes or lst.key not in valuation.targets:
         raise RenderError(f"chart price: no prices or target for the lead listing '{lst.key}'")
@@ -800,13 +815,45 @@ def _price(
     tp_rows = [{"tp": target.fair_value, "label": f"Target {lst.symbol}{target.fair_value:,.0f}"}]
     tp = alt.Chart(alt.Data(values=tp_rows)).mark_rule(strokeDash=[4, 3], color=accent).encode(y="tp:Q")
     tp_label = tp.mark_text(align="left", dx=4, dy=-6, color=accent).encode(x=alt.value(0), text="label:N")
-    body = _spec(alt.layer(line, tp, tp_label), *PRICE_SIZE)
     first, last = index[0].date(), index[-1].date()
+    earlier = [c for c in calls if not c.current and first <= c.date <= last and not math.isnan(c.targets[0])]
+    layers: list[Any] = [line, tp, tp_label]
+    if earlier:
+        ends = [c.date for c in earlier[1:]] + [last]
+        steps = [
+            {"date": day.isoformat(), "tp": c.targets[0], "call": i}
+            for i, (c, end) in enumerate(zip(earlier, ends, strict=True))
+            for day in (c.date, end)
+        ]
+        marks = [
+            {
+                "date": c.date.isoformat(),
+                "tp": c.targets[0],
+                "label": f"{c.rating} {lst.symbol}{c.targets[0]:,.0f}",
+            }
+            for c in earlier
+        ]
+        x = alt.X("date:T", scale=alt.Scale(type="utc"))
+        layers.append(
+            alt.Chart(alt.Data(values=steps))
+            .mark_line(strokeWidth=1.0, color=accent, opacity=0.8)
+            .encode(x=x, y="tp:Q", detail="call:N")
+        )
+        points = alt.Chart(alt.Data(values=marks)).encode(x=x, y="tp:Q")
+        layers.append(points.mark_point(shape="triangle-up", filled=True, size=40, color=accent))
+        layers.append(
+            points.mark_text(align="left", dx=3, dy=-8, fontSize=7, color=accent).encode(text="label:N")
+        )
+    body = _spec(alt.layer(*layers), *PRICE_SIZE)
+    history_text = "".join(
+        f" On {_day(c.date)} we published {c.rating} with a target of {lst.symbol}{c.targets[0]:,.0f}."
+        for c in earlier
+    )
     alt_text = (
         f"Line of {lst.ticker} closing prices from {_day(first)} to {_day(last)}, between "
         f"{lst.symbol}{series.min():,.2f} and {lst.symbol}{series.max():,.2f}, ending at "
         f"{lst.symbol}{series.iloc[-1]:,.2f}; a dashed line marks the target of "
-        f"{lst.symbol}{target.fair_value:,.0f}."
+        f"{lst.symbol}{target.fair_value:,.0f}.{history_text}"
     )
     source = (
         "Illustrative prices (analyst's assumption), not market data"

@@ -6,7 +6,9 @@ import logging
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -37,6 +39,45 @@ def _echo_warnings(name: str, warnings: tuple[str, ...]) -> None:
         click.secho(f"Warning: {name}: {warning}", err=True, fg="yellow" if sys.stderr.isatty() else None)
 
 
+def _previous_option(against: str | None, previous: Path | None, folders: list[Path]) -> Any:
+    """What each note is compared with: a git revision, a folder, or (default) the ledger."""
+    from reportgen.build import FROM_LEDGER
+
+    if against is not None and previous is not None:
+        raise click.UsageError("give --against or --previous, not both")
+    if previous is not None and len(folders) != 1:
+        raise click.UsageError("--previous FOLDER compares one note; name exactly one note folder")
+    if previous is not None and not (previous / "company.yaml").is_file():
+        raise click.BadParameter(f"{previous} has no company.yaml", param_hint="--previous")
+
+    def compare(folder: Path) -> Any:
+        from reportgen.previous import load_previous, previous_at
+
+        if against is not None:
+            return previous_at(against, folder)
+        if previous is not None:
+            return load_previous(previous)
+        return FROM_LEDGER
+
+    return compare
+
+
+def _comparison_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--against REV / --previous FOLDER, shared by build and check."""
+    f = click.option(
+        "--previous",
+        "previous",
+        type=click.Path(file_okay=False, exists=True, path_type=Path),
+        help="Compare with this note folder instead.",
+    )(f)
+    return click.option(
+        "--against",
+        metavar="REV",
+        help="Compare with the note as it was at this git revision (HEAD~1, a tag, origin/main). "
+        "Default: its last publication in the ledger.",
+    )(f)
+
+
 def _terminate(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)
 
@@ -65,7 +106,8 @@ def main(verbose: bool) -> None:
     show_default=True,
     help="Output folder; each note goes to OUT/<note>/.",
 )
-def build(paths: tuple[Path, ...], out_dir: Path) -> None:
+@_comparison_options
+def build(paths: tuple[Path, ...], out_dir: Path, against: str | None, previous: Path | None) -> None:
     """Build every note in PATHS (default: assumptions/) into OUT.
 
     A PATH is a note folder (holding company.yaml) or a folder of note folders.
@@ -73,16 +115,15 @@ def build(paths: tuple[Path, ...], out_dir: Path) -> None:
     1 a build failed, 2 bad assumptions or usage.
     """
     from reportgen.build import TEMPLATES, build_note
-    from reportgen.coverage import Ratings
     from reportgen.publish import check_output_folder, protected_inputs
 
     # A CI job being cancelled sends SIGTERM: unwind like Ctrl-C so staging is cleaned up.
     signal.signal(signal.SIGTERM, _terminate)
     folders = _note_folders(paths)
+    compare = _previous_option(against, previous, folders)
     inputs, roots = protected_inputs(folders, TEMPLATES)
     check_output_folder(out_dir, inputs, roots)  # before anything is written
     tty = sys.stderr.isatty()
-    ratings: Ratings = {}
     worst = 0
     for folder in folders:
         started = time.perf_counter()
@@ -92,7 +133,7 @@ def build(paths: tuple[Path, ...], out_dir: Path) -> None:
                 click.echo(f"  {name}: {msg}...", err=True)
 
         try:
-            note = build_note(folder, out_dir, progress=progress, ratings=ratings)
+            note = build_note(folder, out_dir, progress=progress, previous=compare(folder))
         except ReportgenError as exc:
             _echo_error(exc)
             worst = max(worst, exc.exit_code)
@@ -105,7 +146,8 @@ def build(paths: tuple[Path, ...], out_dir: Path) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def check(paths: tuple[Path, ...]) -> None:
+@_comparison_options
+def check(paths: tuple[Path, ...], against: str | None, previous: Path | None) -> None:
     """Check every note in PATHS without publishing it.
 
     Validates the assumption files (printing every problem), then runs the model and
@@ -113,13 +155,13 @@ def check(paths: tuple[Path, ...]) -> None:
     file is written. Exit codes: 0 all good, 1 a rendering failure, 2 bad input or usage.
     """
     from reportgen.build import render_html
-    from reportgen.coverage import Ratings
 
     worst = 0
-    ratings: Ratings = {}
-    for folder in _note_folders(paths):
+    folders = _note_folders(paths)
+    compare = _previous_option(against, previous, folders)
+    for folder in folders:
         try:
-            rendered = render_html(folder, ratings=ratings)
+            rendered = render_html(folder, previous=compare(folder))
         except ReportgenError as exc:
             _echo_error(exc)
             worst = max(worst, exc.exit_code)
@@ -128,6 +170,62 @@ def check(paths: tuple[Path, ...]) -> None:
         click.echo(f"{folder}: ok")
     if worst:
         sys.exit(worst)
+
+
+@main.command()
+@click.argument("note", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Output folder; the note goes to OUT/<note>/.",
+)
+@click.option(
+    "--at",
+    "at",
+    metavar="TIME",
+    help="Time of first dissemination, ISO 8601 in UTC (2026-05-11T07:00:00Z). Default: now.",
+)
+def publish(note: Path, out_dir: Path, at: str | None) -> None:
+    """Build NOTE and record the published call in the ledger (assumptions/ledger.jsonl).
+
+    Appends one line: rating, target and price per listing, time of first dissemination
+    (UTC) and the git commit built. Refuses (exit 2) a note whose folder, house profile or
+    templates have uncommitted changes; a failed build records nothing (exit 1).
+    """
+    import datetime as dt
+
+    from reportgen.build import TEMPLATES
+    from reportgen.publish import check_output_folder, protected_inputs
+    from reportgen.release import publish_note
+
+    if not (note / "company.yaml").is_file():
+        raise click.BadParameter(f"{note} is not a note folder (no company.yaml)", param_hint="NOTE")
+    if at is None:
+        when = dt.datetime.now(dt.UTC)
+    else:
+        try:
+            when = dt.datetime.fromisoformat(at)
+        except ValueError:
+            raise click.BadParameter(
+                f"expected an ISO 8601 time such as 2026-05-11T07:00:00Z, got {at!r}"
+            ) from None
+        if when.utcoffset() != dt.timedelta(0):
+            raise click.BadParameter("give the time in UTC (ending Z or +00:00)", param_hint="--at")
+    folder = note if note.name else note.resolve()
+    inputs, roots = protected_inputs([folder], TEMPLATES)
+    check_output_folder(out_dir, inputs, roots)
+    done = publish_note(folder, out_dir, when, TEMPLATES)
+    e = done.entry
+    targets = ", ".join(f"{k} {a.value:g} {a.currency}" for k, a in e.targets.items())
+    click.echo(f"built {done.note.pdf} and {done.note.html}")
+    click.echo(
+        f"recorded {done.where}: {e.note} {e.rating}, targets {targets}, "
+        f"published {e.published:%Y-%m-%dT%H:%M:%SZ}, commit {e.revision[:12]}"
+    )
+    click.echo("commit the ledger to make the record part of the repository's history")
 
 
 def _register_authoring() -> None:

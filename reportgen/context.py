@@ -8,8 +8,10 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from reportgen.assumptions import Assumptions
+from reportgen.changes import Changes, build_changes
 from reportgen.charts import Chart, Charts
 from reportgen.coverage import Coverage
+from reportgen.history import History
 from reportgen.model.engine import ModelRun
 from reportgen.model.line import Quantity
 from reportgen.model.performance import TradingStats, build_trading_stats
@@ -68,6 +70,10 @@ class NoteContext:
     previous: PreviousVersion | None = None
     results: Results | None = None
     """The reported quarter, for a results note (note.kind: results)."""
+    #: What moved since ``previous`` (previous rating and targets, the cover's change line).
+    changes: Changes | None = None
+    #: Earlier calls from the ledger, then this one (appendix table, price chart).
+    history: History | None = None
 
     @property
     def timeline(self) -> Timeline:
@@ -142,11 +148,15 @@ def build_context(
     *,
     previous: PreviousVersion | None = None,
     results: Results | None = None,
+    history: History | None = None,
 ) -> NoteContext:
     """Assemble tables and prose values; the note date is the publication date (deterministic)."""
     src = f"Source: company reports, {a.house.short_name} estimates"
     tables = {
-        key: build_table(key, spec, a.run, val, a.company, src) for key, spec in a.exhibits.tables.items()
+        key: build_table(
+            key, spec, a.run, val, a.company, src, previous.assumptions.run if previous else None
+        )
+        for key, spec in a.exhibits.tables.items()
     }
     prose = build_prose_values(a.run, val, a.company.company.reporting_currency)
     if results is not None:
@@ -168,4 +178,6 @@ def build_context(
         ),
         previous=previous,
         results=results,
+        changes=build_changes(a, val, previous),
+        history=history,
     )

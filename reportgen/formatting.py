@@ -80,6 +80,13 @@ def cell_num(value: Any, decimals: int = 0) -> str:
     return f"({text})" if d < 0 else text
 
 
+def cell_price(value: Any, symbol: str, decimals: int = 2) -> str:
+    """Table price: 'US$205.00'; 'n/a' when missing (a listing a past call did not price)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    return fmt_money(value, symbol, decimals)
+
+
 def cell_pct(value: Any, decimals: int = 0) -> str:
     """Table percentage: '39%', '(5%)', 'NM', 'n/a'."""
     if isinstance(value, NotMeaningful):
@@ -168,5 +175,6 @@ def make_filters(company: CompanyFile, timeline: Timeline) -> dict[str, Callable
         "fy": period,
         "cell_num": cell_num,
         "cell_pct": cell_pct,
+        "cell_price": cell_price,
         "cell_multiple": cell_multiple,
     }

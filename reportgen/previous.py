@@ -7,10 +7,13 @@ the cover's change line, the target-price bridge) reads this one object.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.assumptions import Assumptions, load_assumptions
+from reportgen.gitrev import RevisionError, materialise
+from reportgen.ledger import Ledger
 from reportgen.model.valuation import Valuation, build_valuation
 
 
@@ -28,3 +31,32 @@ def load_previous(folder: Path, label: str | None = None) -> PreviousVersion:
     """Load and value a note folder (e.g. a git revision checked out by ``gitrev.materialise``)."""
     a = load_assumptions(folder)
     return PreviousVersion(label or str(folder), a, build_valuation(a.valuation, a.run, a.company, a.house))
+
+
+def previous_at(rev: str, folder: Path, label: str | None = None) -> PreviousVersion:
+    """The note in ``folder`` as it was at git revision ``rev`` (``HEAD~1``, a tag, a commit)."""
+    with materialise(rev, folder) as (old, revision):
+        return load_previous(old, label or f"{rev} ({revision.short})")
+
+
+def previous_from_ledger(folder: Path, ledger: Ledger, note_date: dt.date) -> PreviousVersion | None:
+    """The note's last publication before ``note_date``, rebuilt from the git revision the ledger
+    records; None when the ledger has none (a first publication).
+
+    A revision this clone cannot read (a shallow CI checkout) is an error, not a silent
+    first publication: the note would otherwise print without its revisions and previous call.
+    """
+    call = ledger.last_before(folder.name, note_date)
+    if call is None:
+        return None
+    entry = call.entry
+    label = f"published {entry.published:%Y-%m-%d} ({entry.revision[:12]})"
+    try:
+        return previous_at(entry.revision, folder, label)
+    except RevisionError as exc:
+        raise RevisionError(
+            f"{call.where}: {folder.name} was last published on {entry.published:%Y-%m-%d} from "
+            f"commit {entry.revision[:12]}, which cannot be read here ({exc.format_message()}). "
+            "Fetch the full history (`git fetch --unshallow`; in CI check out with fetch-depth: 0), "
+            "or name the previous version with --against REV or --previous FOLDER."
+        ) from None

@@ -87,9 +87,6 @@ class Listing(Strict):
     shares_per_unit: float = Field(gt=0, description="Ordinary shares per listed unit (8 per ADS).")
     rounding: float = Field(gt=0, description="Target price is rounded to this step (1, 5, 0.1).")
     dividend_per_unit: float = Field(ge=0, description="Expected dividend per unit, next 12 months.")
-    previous_target: float | None = Field(
-        default=None, gt=0, description="Target price last published, to show the change on the cover."
-    )
 
 
 class Analyst(Strict):
@@ -113,7 +110,6 @@ class NoteMeta(Strict):
     )
     date: dt.date
     price_date: dt.date
-    previous_rating: str | None = None
     illustrative_prices: bool = Field(
         default=False,
         description="True when prices and price history are the analyst's illustration, not market data.",
@@ -250,9 +246,6 @@ class ModelFile(Strict):
     timelines: dict[str, TimelineSpec] = Field(min_length=1)
     lines: dict[str, LineSpec] = Field(min_length=1)
     scenarios: list[ScenarioSpec] = Field(default_factory=list)
-    previous: dict[str, PeriodMap] = Field(
-        default_factory=dict, description="Last published estimates by line, for the revisions table."
-    )
 
 
 # --------------------------------------------------------------------------- valuation.yaml

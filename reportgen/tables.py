@@ -116,16 +116,32 @@ class _Frame:
 
 
 def build_table(
-    key: str, spec: TableSpec, run: ModelRun, valuation: Valuation, company: CompanyFile, default_source: str
+    key: str,
+    spec: TableSpec,
+    run: ModelRun,
+    valuation: Valuation,
+    company: CompanyFile,
+    default_source: str,
+    previous: ModelRun | None = None,
 ) -> Table:
-    """One declared table as raw cells; ``default_source`` is the Source: line when none is declared."""
-    table = _build(key, spec, run, valuation, company)
+    """One declared table as raw cells; ``default_source`` is the Source: line when none is declared.
+
+    ``previous`` is the model run of the version this note is compared with (revisions tables).
+    """
+    table = _build(key, spec, run, valuation, company, previous)
     return replace(table, source=f"Source: {spec.source}" if spec.source else default_source)
 
 
-def _build(key: str, spec: TableSpec, run: ModelRun, valuation: Valuation, company: CompanyFile) -> Table:
+def _build(
+    key: str,
+    spec: TableSpec,
+    run: ModelRun,
+    valuation: Valuation,
+    company: CompanyFile,
+    previous: ModelRun | None,
+) -> Table:
     if spec.kind == "revisions":
-        return _revisions(key, spec, run, company)
+        return _revisions(key, spec, run, company, previous)
     if spec.kind == "valuation":
         return _valuation(key, spec, valuation, company, run)
     tl = run.timelines[spec.timeline] if spec.timeline else run.timeline
@@ -290,8 +306,15 @@ def _price_multiple_row(line: Line, f: _Frame, row: RowSpec) -> Row:
     )
 
 
-def _revisions(key: str, spec: TableSpec, run: ModelRun, company: CompanyFile) -> Table:
-    """Old vs new estimates and the change, per period, for the lines listed."""
+def _revisions(
+    key: str, spec: TableSpec, run: ModelRun, company: CompanyFile, previous: ModelRun | None
+) -> Table:
+    """Old vs new estimates and the change, per period, for the lines listed.
+
+    Old figures come from running the previous version's own model (never typed). With no
+    previous version (a first publication) the Old and Change cells are blank and a note
+    says so; a line the previous version lacks, or held in another unit, is blank likewise.
+    """
     first = run.lines[spec.lines[0]]
     tl = first.timeline
     periods = _periods(tl, spec.periods)
@@ -304,16 +327,33 @@ def _revisions(key: str, spec: TableSpec, run: ModelRun, company: CompanyFile) -
         ]
     rows: list[Row] = []
     units: set[str] = set()
+    notes: list[str] = []
+    if previous is None:
+        notes.append("No previous version to compare with: these are our first published estimates.")
     for line_key in spec.lines:
-        new, old = run.lines[line_key], run.previous[line_key]
+        new = run.lines[line_key]
+        old = previous.lines.get(line_key) if previous is not None else None
+        if previous is not None and (old is None or old.unit != new.unit):
+            old = None
+            notes.append(f"{new.label}: not comparable with the previous version (new line or new unit).")
         units.add(unit_label(new.unit, company))
         cells: list[Cell] = []
         for p in periods:
-            cells += [old.value(p), new.value(p), growth(new.value(p), old.value(p))]
+            if old is None:
+                cells += ["", new.value(p), ""]
+            else:
+                cells += [old.value(p), new.value(p), growth(new.value(p), old.value(p))]
         rows.append(Row(new.label, tuple(cells), style=("revision",)))
     unit = spec.unit if spec.unit is not None else (units.pop() if len(units) == 1 else "")
     return Table(
-        key, spec.title, unit, tuple(cols), tuple(rows), spec.source or "", tuple(spec.notes), stub=unit
+        key,
+        spec.title,
+        unit,
+        tuple(cols),
+        tuple(rows),
+        spec.source or "",
+        (*notes, *spec.notes),
+        stub=unit,
     )
 
 

@@ -56,9 +56,13 @@ def model() -> Model:
 
 @pytest.fixture
 def note_copy(tmp_path: Path) -> Path:
-    """A writable copy of the default note (and the house file beside it)."""
+    """A writable copy of the default note (and the house file beside it).
+
+    The copy is outside git, so it has no ledger: its publications' revisions could not be
+    read there. It builds as a first publication (tests/test_ledger.py covers history).
+    """
     root = tmp_path / "assumptions"
-    shutil.copytree(DEFAULT_NOTE.parent, root)
+    shutil.copytree(DEFAULT_NOTE.parent, root, ignore=shutil.ignore_patterns("ledger.jsonl"))
     return root / DEFAULT_NOTE.name
 
 

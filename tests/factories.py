@@ -22,7 +22,6 @@ def tiny_company(
     *,
     fiscal_year_end: str = "March",
     shares_outstanding: float | None = None,
-    previous_targets: tuple[float | None, float | None] = (None, None),
     **overrides: Any,
 ) -> CompanyFile:
     """CNY reporting; an ADS (8 shares, US$, rounded to 5) and an H share (HK$, rounded to 1).
@@ -64,9 +63,6 @@ def tiny_company(
         "shares_per_unit": 1.0,
         "rounding": 1.0,
     }
-    for item, previous in zip((ads, h), previous_targets, strict=True):
-        if previous is not None:
-            item["previous_target"] = previous
     data: dict[str, Any] = {
         "company": company,
         "note": {
@@ -108,14 +104,11 @@ def tiny_model(
     lines: dict[str, Any],
     timelines: dict[str, Any] | None = None,
     scenarios: list[dict[str, Any]] | None = None,
-    previous: dict[str, Any] | None = None,
 ) -> ModelFile:
     """A model.yaml of the given lines, on ``FY`` unless other timelines are given."""
     data: dict[str, Any] = {"timelines": timelines or FY, "lines": lines}
     if scenarios is not None:
         data["scenarios"] = scenarios
-    if previous is not None:
-        data["previous"] = previous
     return ModelFile.model_validate(data, strict=True)
 
 

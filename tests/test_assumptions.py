@@ -319,18 +319,6 @@ def test_no_certifying_analyst(note_copy: Path) -> None:
     )
 
 
-def test_previous_rating_not_in_the_house_scheme(note_copy: Path) -> None:
-    f = note_copy / "company.yaml"
-    edit(f, "  previous_rating: Buy", "  previous_rating: Outperform")
-    expect(
-        problems_of(note_copy),
-        f,
-        at(f, "Outperform"),
-        "note.previous_rating",
-        "expected one of Buy, Hold, Sell (house.yaml), got 'Outperform'",
-    )
-
-
 def test_fiscal_year_end_must_be_a_month(note_copy: Path) -> None:
     f = note_copy / "company.yaml"
     edit(f, "  fiscal_year_end: March", "  fiscal_year_end: Mar")

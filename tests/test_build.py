@@ -16,6 +16,7 @@ from reportgen import build as build_mod
 from reportgen.build import BuiltNote, build_note, render_html
 from reportgen.cli import main
 from reportgen.errors import RenderError
+from reportgen.previous import load_previous
 from tests.conftest import DEFAULT_NOTE, edit
 
 pytestmark = pytest.mark.slow
@@ -142,8 +143,10 @@ def test_one_assumption_moves_prose_tables_charts_and_target(note_copy: Path) ->
     """Raise FY27E MaaS growth from 859% to 1,259%: everything downstream must move together."""
     base = render_html(note_copy)
     base_html, base_svgs = base.html, base.svgs
+    before = note_copy.parent.parent / "before" / note_copy.name
+    shutil.copytree(note_copy.parent, before.parent)
     edit(note_copy / "model.yaml", "growth: {2027: 8.59,", "growth: {2027: 12.59,")
-    changed = render_html(note_copy)
+    changed = render_html(note_copy, previous=load_previous(before, "before"))
     html, svgs = changed.html, changed.svgs
 
     # By hand from model.yaml: MaaS FY31E = 1.0433 x 13.59 x 5.38 x 2.46 x 1.96 x 1.69
@@ -159,7 +162,8 @@ def test_one_assumption_moves_prose_tables_charts_and_target(note_copy: Path) ->
     # the fair value rises by about Rmb1.42 per share, so the ADS target moves from US$205 up.
     assert "US$205" in base_html
     assert "target US$210" in html
-    assert "US$205 (+2.4%)" in html  # the cover shows the change from the last published target (210/205)
+    assert "US$205 (+2.4%)" in html  # the cover shows the change from the previous version's target (210/205)
+    assert "Target raised from US$205 to US$210" in html
 
 
 def test_missing_template_is_a_clear_error(tmp_path: Path) -> None:

@@ -485,14 +485,6 @@ def test_all_problems_are_reported_at_once() -> None:
     assert set(got) == {("lines", "a", "formula"), ("lines", "b", "sum", 0)}
 
 
-def test_previous_estimates() -> None:
-    model_lines = {"rev": line("CNY mn", values=10.0)}
-    result = run(tiny_model(model_lines, previous={"rev": {2026: 9.0, 2027: 11.0}}))
-    assert same(list(result.previous["rev"].values), [NAN, NAN, 9.0, 11.0])
-    got = messages(problems_of(tiny_model(model_lines, previous={"revv": {2026: 1.0}})))
-    assert got[("previous", "revv")] == "unknown line 'revv'; did you mean 'rev'?"
-
-
 # --------------------------------------------------------------------------- overflow
 
 

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import pytest
 
+from reportgen.assumptions import load_assumptions
 from reportgen.formatting import fmt_money
+from reportgen.ledger import ledger_path, load_ledger
 from reportgen.model.ratios import NotMeaningful
-from tests.conftest import Model
+from reportgen.previous import PreviousVersion, previous_from_ledger
+from tests.conftest import DEFAULT_NOTE, Model
 
 YEARS = (2026, 2027, 2028, 2029, 2030, 2031)
 
@@ -191,13 +194,43 @@ def test_targets_and_rating(model: Model) -> None:
     assert not isinstance(v.targets["ads"].etr, NotMeaningful)
 
 
-# Figure 57: FY28E revisions, new vs old (FY26E-27E unchanged at the printed precision).
+# Figure 57, "Old" columns as printed (Rmb mn, FY26E / FY27E / FY28E). The previous version
+# is not typed anywhere in the note: it is the commit the ledger records as the last
+# publication before 11 May 2026, checked out and run through the same model.
+FIGURE_57_OLD = {
+    "rev_cloud": (158985, 227110, 317090),
+    "revenue": (1022651, 1117143, 1247265),
+    "adj_ebita": (75434, 114461, 171624),
+    "adj_net_income": (73695, 114981, 158200),
+}
+# FY28E change as printed: 319,531 / 317,090 - 1 = +0.8% (cloud); 1,249,706 / 1,247,265 - 1 = +0.2%
+# (revenue); 171,986 / 171,624 - 1 = +0.2% (EBITA); 158,489 / 158,200 - 1 = +0.2% (net income).
+# FY26E-27E are unchanged at the printed precision.
 FIGURE_57_FY28_CHANGE = {"rev_cloud": 0.008, "revenue": 0.002, "adj_ebita": 0.002, "adj_net_income": 0.002}
 
 
+@pytest.fixture(scope="module")
+def published() -> PreviousVersion:
+    a = load_assumptions(DEFAULT_NOTE)
+    ledger = load_ledger(ledger_path(DEFAULT_NOTE.parent))
+    previous = previous_from_ledger(DEFAULT_NOTE, ledger, a.company.note.date)
+    assert previous is not None, "the ledger records the default note's previous publication"
+    return previous
+
+
 @pytest.mark.parametrize("key", list(FIGURE_57_FY28_CHANGE))
-def test_figure_57_revisions(model: Model, key: str) -> None:
-    new, old = model.run.lines[key], model.run.previous[key]
+def test_figure_57_revisions(model: Model, published: PreviousVersion, key: str) -> None:
+    new, old = model.run.lines[key], published.assumptions.run.lines[key]
+    for year, printed in zip((2026, 2027, 2028), FIGURE_57_OLD[key], strict=True):
+        assert old.value(year) == pytest.approx(printed, abs=0.5)
     assert new.value(2028) / old.value(2028) - 1 == pytest.approx(FIGURE_57_FY28_CHANGE[key], abs=0.0005)
     for year in (2026, 2027):
         assert new.value(year) / old.value(year) - 1 == pytest.approx(0.0, abs=0.0005)
+
+
+def test_previous_call_is_the_seeds(published: PreviousVersion) -> None:
+    """The seed prints the previous rating Buy and previous targets US$205 / HK$204 (unchanged)."""
+    targets = published.valuation.targets
+    assert targets["ads"].fair_value == 205
+    assert targets["h"].fair_value == 204
+    assert {t.rating for t in targets.values()} == {"Buy"}

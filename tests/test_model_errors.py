@@ -121,12 +121,6 @@ def test_unknown_timeline_with_suggestion(note_copy: Path) -> None:
     )
 
 
-def test_previous_estimates_of_an_unknown_line(note_copy: Path) -> None:
-    f = note_copy / "model.yaml"
-    edit(f, "  rev_cloud: {2026: 158985,", "  rev_clod: {2026: 158985,")
-    expect(problems_of(note_copy), f, at(f, "rev_clod"), "previous.rev_clod", "did you mean 'rev_cloud'?")
-
-
 # --------------------------------------------------------------------------- formulas
 
 
@@ -647,22 +641,6 @@ def test_table_showing_a_period_without_a_value(note_copy: Path) -> None:
         at(f, "ecommerce_net_profit"),
         f"tables.summary.rows[{row_of(f, 'summary', 'ecommerce_net_profit')}].line",
         "'ecommerce_net_profit' has no value for FY26E, FY28E, which the table shows",
-    )
-
-
-def test_revisions_line_without_previous_estimates(note_copy: Path) -> None:
-    f = note_copy / "exhibits.yaml"
-    edit(
-        f,
-        "lines: [rev_cloud, revenue, adj_ebita, adj_net_income]",
-        "lines: [rev_cloud, revenue, adj_ebita, adj_net_income, capex]",
-    )
-    expect(
-        problems_of(note_copy),
-        f,
-        at(f, "adj_net_income, capex]", "capex"),
-        "tables.revisions.lines[4]",
-        "'capex' has no previous estimates",
     )
 
 

@@ -68,7 +68,6 @@ def test_targets_per_listing(main_run: ModelRun) -> None:
     assert ads.rating == "Buy"
     assert h.etr == pytest.approx(60 / 58 - 1)  # 3.4%, no dividend
     assert h.rating == "Hold"
-    assert ads.target_change is None  # no previous target given
     # market cap in bn of the listing's currency: price / shares per unit x 8,000 mn / 1,000
     assert ads.market_cap_bn == pytest.approx(50.0)  # 50 / 8 x 8,000 / 1,000
     assert h.market_cap_bn == pytest.approx(464.0)  # 58 x 8,000 / 1,000
@@ -77,12 +76,6 @@ def test_targets_per_listing(main_run: ModelRun) -> None:
 def test_market_cap_uses_shares_outstanding_when_given(main_run: ModelRun) -> None:
     v = value(main_run, shares_outstanding=10000.0)
     assert v.targets["ads"].market_cap_bn == pytest.approx(62.5)  # 50 / 8 x 10,000 / 1,000
-
-
-def test_target_change(main_run: ModelRun) -> None:
-    v = value(main_run, previous_targets=(50.0, 75.0))
-    assert v.targets["ads"].target_change == pytest.approx(0.2)  # 60 / 50 - 1
-    assert v.targets["h"].target_change == pytest.approx(-0.2)  # 60 / 75 - 1
 
 
 def test_negative_return_is_sell(main_run: ModelRun) -> None:

@@ -70,7 +70,6 @@ class CompiledModel:
 
     timelines: Mapping[str, Timeline]
     cases: tuple[Case, ...]
-    previous: Mapping[str, Mapping[Period, float]]
     fx_rate: Callable[[str], float]
 
 
@@ -90,7 +89,6 @@ class ModelRun:
     timelines: Mapping[str, Timeline]
     cases: Mapping[str, Scenario]
     children: Mapping[str, tuple[str, ...]]
-    previous: Mapping[str, Line]
 
     @property
     def base(self) -> Scenario:
@@ -178,19 +176,11 @@ def compile_model(spec: ModelFile, company: CompanyFile) -> tuple[CompiledModel 
         if order is None:
             return None, _unique(problems)
         cases.append(Case(case_key, label, MappingProxyType(defs), order))
-    previous: dict[str, dict[Period, float]] = {}
-    for key, values in spec.previous.items():
-        if key not in spec.lines:
-            problems.append((("previous", key), _unknown(key, spec.lines, "line")))
-            continue
-        tl = timelines.get(spec.lines[key].timeline or default)
-        if tl is not None:  # an unknown timeline is reported against the line
-            previous[key] = _periods(values, tl, ("previous", key), problems)
     problems = _unique(problems)
     if problems:
         return None, problems
     return (
-        CompiledModel(MappingProxyType(timelines), tuple(cases), MappingProxyType(previous), company.fx_rate),
+        CompiledModel(MappingProxyType(timelines), tuple(cases), company.fx_rate),
         [],
     )
 
@@ -420,23 +410,7 @@ def run_model(model: CompiledModel) -> ModelRun:
         cases[case.key] = Scenario(case.key, case.label, MappingProxyType(_run_case(case, model)))
     base = model.cases[0]
     children = {k: d.children for k, d in base.defs.items() if d.children}
-    previous = {
-        key: Line(
-            key,
-            base.defs[key].label,
-            base.defs[key].unit,
-            base.defs[key].timeline,
-            _series(vals, base.defs[key].timeline),
-        )
-        for key, vals in model.previous.items()
-    }
-    return ModelRun(
-        model.timelines, MappingProxyType(cases), MappingProxyType(children), MappingProxyType(previous)
-    )
-
-
-def _series(values: Mapping[Period, float], tl: Timeline) -> tuple[float, ...]:
-    return tuple(values.get(p, math.nan) for p in tl.periods)
+    return ModelRun(model.timelines, MappingProxyType(cases), MappingProxyType(children))
 
 
 def _run_case(case: Case, model: CompiledModel) -> dict[str, Line]:

@@ -39,7 +39,6 @@ class Target:
     etr: float
     rating: str
     market_cap_bn: float
-    target_change: float | None = None
 
 
 @dataclass(frozen=True)
@@ -146,9 +145,8 @@ def build_valuation(v: ValuationFile, run: ModelRun, company: CompanyFile, house
         printed_etr = round_to(etr, 0.001)
         outstanding = company.company.shares_outstanding or shares
         cap = listing.price / listing.shares_per_unit * outstanding / 1000.0
-        change = tp / listing.previous_target - 1.0 if listing.previous_target else None
         targets[listing.key] = Target(
-            listing, tp, listing.price, upside, dy, etr, rate(printed_etr, house), cap, change
+            listing, tp, listing.price, upside, dy, etr, rate(printed_etr, house), cap
         )
     return Valuation(
         year=year,
