@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reportgen.assumptions import find_notes
 from reportgen.build import render_html
 from reportgen.cli import main
 from reportgen.coverage import build_coverage
@@ -181,10 +180,16 @@ def test_shipped_note_beat_miss_against_consensus() -> None:
 
 
 def test_results_and_deep_dive_on_one_company_count_once() -> None:
-    root = ROOT / "assumptions"
-    companies = {_company(f).company.name for f in find_notes(root)}
-    assert len(find_notes(root)) == len(companies) + 1  # this note shares its company with the deep dive
-    assert build_coverage(root, _house()).rated == len(companies)
+    """The ledger holds two calls on the company (the January 2022 results-note version and
+    the February 2026 deep dive); the distribution counts the company once, by its latest."""
+    import datetime as dt
+
+    from reportgen.ledger import ledger_path, load_ledger
+
+    ledger = load_ledger(ledger_path(ROOT / "assumptions"))
+    company = _company(NOTE).company.name
+    assert sum(1 for c in ledger.calls if c.entry.company == company) == 2
+    assert build_coverage(ledger, _house(), dt.date(2026, 5, 11)).rated == 1
 
 
 def test_reviewer_section_is_in_the_html_and_hidden_in_print() -> None:
@@ -329,3 +334,31 @@ def test_the_pdf_carries_quotes_and_scorecard_but_never_the_reviewer_section(tmp
 
 def test_the_results_html_is_the_same_on_every_render() -> None:
     assert render_html(NOTE).html == render_html(NOTE).html
+
+
+def test_estimate_changes_compare_with_the_published_pre_results_version() -> None:
+    """The results note's old estimates are its 20 January 2022 version, rebuilt from the
+    commit the ledger records (no hand-typed previous block).
+
+    Old version: revenue FY23E typed as 998,000; new: 717,289 x 1.185 x 1.118 = 950,286.
+    Old target: P/E 14 x FY23E net income 178,500 = 2,499,000, plus net cash
+    350,000 x (1 - 0.30) = 245,000 -> 2,744,000 / 21,500 shares = Rmb127.628 per share;
+    per ADS 127.628 x 8 / 6.35 = US$160.79 -> US$160 (steps of 5);
+    per H share 127.628 / 0.8150 = HK$156.60 -> HK$157.
+    """
+    from reportgen.assumptions import load_assumptions
+    from reportgen.ledger import ledger_path, load_ledger
+    from reportgen.previous import previous_from_ledger
+
+    note = Path(__file__).resolve().parent.parent / "assumptions" / "alibaba-results-3qfy22"
+    a = load_assumptions(note)
+    previous = previous_from_ledger(note, load_ledger(ledger_path(note.parent)), a.company.note.date)
+    assert previous is not None
+    old, new = previous.assumptions.run.lines["revenue"], a.run.lines["revenue"]
+    year = new.timeline.normalise(2023)
+    assert old.value(year) == 998_000
+    assert new.value(year) == pytest.approx(717_289 * 1.185 * 1.118)
+    assert previous.valuation.fair_value == pytest.approx(2_744_000 / 21_500)
+    assert previous.valuation.targets["ads"].fair_value == 160
+    assert previous.valuation.targets["h"].fair_value == 157
+    assert previous.valuation.targets["ads"].rating == "Buy"
