@@ -13,6 +13,7 @@ from reportgen.charts import build_charts, register_fonts
 from reportgen.context import build_context
 from reportgen.coverage import Ratings, build_coverage
 from reportgen.errors import ReportgenError
+from reportgen.model.sensitivity import add_sensitivities
 from reportgen.model.valuation import build_valuation
 from reportgen.pdf import render_pdf
 from reportgen.publish import clean_leftovers, make_staging, publish
@@ -80,6 +81,7 @@ def render_html(
     a = load_assumptions(note_folder)
     step("valuing")
     valuation = build_valuation(a.valuation, a.run, a.company, a.house)
+    valuation = add_sensitivities(valuation, a.valuation, a.run, a.company, a.house)
     step("drawing charts")
     register_fonts(templates / "assets" / "fonts")
     charts = build_charts(

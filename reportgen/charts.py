@@ -625,10 +625,21 @@ def _lines(frame: _Frame) -> tuple[dict[str, Any], str]:
 
 
 def _per_share(frame: _Frame) -> tuple[list[Point], _Numbers, str]:
-    """The valuation's parts and net cash (or debt) per share, in the reporting currency."""
+    """The lead method's building blocks per share, in the reporting currency: its parts (or
+    the DCF's discounted cash flows and terminal value), then each bridge step."""
     val = frame.valuation
-    points = [(p.name, p.per_share) for p in val.parts]
-    points.append((val.cash_label, val.net_cash_per_share))
+    m = val.lead
+    scale = val.per_share_factor / val.shares
+    if m.dcf is not None:
+        points = [
+            ("PV of forecast cash flows", m.dcf.pv_fcf * scale),
+            ("PV of terminal value", m.dcf.pv_terminal * scale),
+        ]
+    else:
+        points = [(p.name, p.per_share) for p in m.parts]
+        if m.holding_discount:
+            points.append(("Holding-company discount", -m.holding_discount * m.gross_value * scale))
+    points += [(b.label, b.per_share) for b in m.bridge]
     unit = parse_unit(f"{frame.company.company.reporting_currency} per share")
     return points, frame.numbers(unit, [v for _, v in points]), frame.period_label(val.year)
 
@@ -680,8 +691,8 @@ def _horizontal_bars(frame: _Frame) -> tuple[dict[str, Any], str]:
     listed = "; ".join(f"{name} {numbers.text(v)}" for name, v in points)
     if by_valuation:
         alt_text = (
-            f"Horizontal bars of sum-of-the-parts value per share on {period} metrics "
-            f"({numbers.title}): {listed}; together {numbers.text(frame.valuation.fair_value)} per share."
+            f"Horizontal bars of {frame.valuation.lead.label} value per share ({numbers.title}): "
+            f"{listed}; together {numbers.text(frame.valuation.lead.per_share)} per share."
         )
     else:
         alt_text = f"Horizontal bars of {_and(order)} in {period} ({numbers.caption}): {listed}."
@@ -740,7 +751,7 @@ def _waterfall(frame: _Frame) -> tuple[dict[str, Any], str]:
     moves = "; ".join(f"{name} {_signed_text(numbers, v)}" for name, v in steps)
     if by_valuation:
         alt_text = (
-            f"Waterfall of sum-of-the-parts value per share on {period} metrics ({numbers.title}): "
+            f"Waterfall of {frame.valuation.lead.label} value per share ({numbers.title}): "
             f"{moves}; together {numbers.text(level)} per share."
         )
     else:
@@ -752,6 +763,90 @@ def _waterfall(frame: _Frame) -> tuple[dict[str, Any], str]:
     return body, alt_text
 
 
+def _football_field(frame: _Frame) -> tuple[dict[str, Any], str]:
+    """Each method's low-to-high value per unit of the lead listing, its base case as a tick,
+    against today's price (dashed) and the target (solid)."""
+    val, lst = frame.valuation, frame.company.listings[0]
+    target = val.targets[lst.key]
+    ranges = val.ranges
+    if not ranges:
+        raise frame.fail("the valuation has no methods to draw")
+    rows: list[Row] = [
+        {
+            "item": r.label,
+            "low": r.low,
+            "base": r.base,
+            "high": r.high,
+            "text": f"{lst.symbol}{r.low:,.0f}\u2013{r.high:,.0f}"
+            if r.high > r.low
+            else f"{lst.symbol}{r.base:,.0f}",
+            "note": r.description,
+        }
+        for r in ranges
+    ]
+    order = [r["item"] for r in rows]
+    marks = [{"value": lst.price, "what": "price"}, {"value": target.fair_value, "what": "target"}]
+    values = [v for r in ranges for v in (r.low, r.high)] + [lst.price, target.fair_value]
+    low, high = min(values), max(values)
+    pad = (high - low) * 0.12 or abs(high) * 0.1 or 1.0
+    domain = [max(0.0, low - pad), high + pad * 1.6]
+    x_scale = alt.Scale(domain=domain, nice=False, zero=False)
+    ink = colour(frame.house, "series1", "#000000")
+    light = _bar_colours(frame.house, 3)[-1]
+    accent = colour(frame.house, "accent", "#000000")
+    muted = colour(frame.house, "muted", "#666666")
+    y = alt.Y("item:N", sort=order, title=None, axis=alt.Axis(labelLimit=260, grid=False, labelPadding=6))
+    x = alt.X("low:Q", scale=x_scale, title=f"{lst.symbol.strip()} per {lst.security}")
+    base = alt.Chart().encode(y=y)
+    bars = base.mark_bar(color=light, height={"band": 0.5}).encode(x=x, x2="high:Q")
+    tick = base.mark_tick(color=ink, thickness=2.5, size=18).encode(x=alt.X("base:Q", scale=x_scale))
+    text = base.mark_text(align="left", dx=6).encode(x=alt.X("high:Q", scale=x_scale), text="text:N")
+    data = alt.Data(values=rows)
+    price = (
+        alt.Chart(alt.Data(values=[marks[0]]))
+        .mark_rule(color=muted, strokeDash=[4, 3], strokeWidth=1.2)
+        .encode(x=alt.X("value:Q", scale=x_scale))
+    )
+    tp = (
+        alt.Chart(alt.Data(values=[marks[1]]))
+        .mark_rule(color=accent, strokeWidth=1.6)
+        .encode(x=alt.X("value:Q", scale=x_scale))
+    )
+    labels = (
+        alt.Chart(
+            alt.Data(
+                values=[
+                    {"value": lst.price, "label": f"Price {lst.symbol}{lst.price:,.2f}", "dy": -8},
+                    {
+                        "value": target.fair_value,
+                        "label": f"Target {lst.symbol}{target.fair_value:,.0f}",
+                        "dy": -8,
+                    },
+                ]
+            )
+        )
+        .mark_text(baseline="bottom", fontWeight="bold", dy=-2)
+        .encode(
+            x=alt.X("value:Q", scale=x_scale),
+            y=alt.value(0),
+            text="label:N",
+            color=alt.Color("label:N", scale=alt.Scale(range=[muted, accent]), legend=None),
+        )
+    )
+    height = frame.spec.height or max(120, 38 * len(rows) + 30)
+    chart = alt.layer(alt.layer(bars, tick, text, data=data), price, tp, labels)
+    body = _spec(chart, frame.size[0] - 260 if frame.spec.width == "full" else frame.size[0] - 120, height)
+    listed = "; ".join(
+        f"{r.label} {lst.symbol}{r.low:,.0f} to {lst.symbol}{r.high:,.0f} (base {lst.symbol}{r.base:,.0f})"
+        for r in ranges
+    )
+    alt_text = (
+        f"Football field of value per {lst.security} ({lst.symbol.strip()}) by method: {listed}; "
+        f"price {lst.symbol}{lst.price:,.2f}, target {lst.symbol}{target.fair_value:,.0f}."
+    )
+    return body, alt_text
+
+
 KINDS: dict[str, Callable[[_Frame], tuple[dict[str, Any], str]]] = {
     "stacked_bars": _stacked_bars,
     "bars_line": _bars_line,
@@ -759,6 +854,7 @@ KINDS: dict[str, Callable[[_Frame], tuple[dict[str, Any], str]]] = {
     "lines": _lines,
     "horizontal_bars": _horizontal_bars,
     "waterfall": _waterfall,
+    "football_field": _football_field,
 }
 
 
