@@ -771,78 +771,88 @@ def _football_field(frame: _Frame) -> tuple[dict[str, Any], str]:
     ranges = val.ranges
     if not ranges:
         raise frame.fail("the valuation has no methods to draw")
+    sym = lst.symbol
+
+    def span_text(low: float, high: float) -> str:
+        return f"{sym}{low:,.0f}\u2013{high:,.0f}" if round(high) > round(low) else f"{sym}{low:,.0f}"
+
     rows: list[Row] = [
-        {
-            "item": r.label,
-            "low": r.low,
-            "base": r.base,
-            "high": r.high,
-            "text": f"{lst.symbol}{r.low:,.0f}\u2013{r.high:,.0f}"
-            if r.high > r.low
-            else f"{lst.symbol}{r.base:,.0f}",
-            "note": r.description,
-        }
+        {"item": r.label, "low": r.low, "base": r.base, "high": r.high, "text": span_text(r.low, r.high)}
         for r in ranges
     ]
     order = [r["item"] for r in rows]
-    marks = [{"value": lst.price, "what": "price"}, {"value": target.fair_value, "what": "target"}]
     values = [v for r in ranges for v in (r.low, r.high)] + [lst.price, target.fair_value]
     low, high = min(values), max(values)
-    pad = (high - low) * 0.12 or abs(high) * 0.1 or 1.0
-    domain = [max(0.0, low - pad), high + pad * 1.6]
-    x_scale = alt.Scale(domain=domain, nice=False, zero=False)
+    # The figure fits the column (names included); the plot keeps room for the range labels
+    # on the right and the price and target labels beside their rules, sized from their length.
+    width = frame.size[0]
+    plot_px = width - (CHAR_PX * max(len(name) for name in order) + 16)
+    text_px = CHAR_PX * max(len(r["text"]) for r in rows) + 12
+    mark_px = CHAR_PX * 16
+    span = (high - low) or abs(high) * 0.2 or 1.0
+    per_px = span * 1.1 / max(plot_px - text_px - mark_px, 1.0)
+    lo_mark, hi_mark = sorted((lst.price, target.fair_value))
+    left = min(low - span * 0.05, lo_mark - mark_px * per_px)
+    right = max(max(r.high for r in ranges) + text_px * per_px, hi_mark + mark_px * per_px)
+    x_scale = alt.Scale(domain=[left, right], nice=False, zero=False)
     ink = colour(frame.house, "series1", "#000000")
     light = _bar_colours(frame.house, 3)[-1]
     accent = colour(frame.house, "accent", "#000000")
     muted = colour(frame.house, "muted", "#666666")
-    y = alt.Y("item:N", sort=order, title=None, axis=alt.Axis(labelLimit=260, grid=False, labelPadding=6))
-    x = alt.X("low:Q", scale=x_scale, title=f"{lst.symbol.strip()} per {lst.security}")
+    per = "share" if lst.shares_per_unit == 1 else lst.security
+    y = alt.Y("item:N", sort=order, title=None, axis=alt.Axis(labelLimit=400, grid=False, labelPadding=6))
+    x = alt.X("low:Q", scale=x_scale, title=f"{sym.strip()} per {per}", axis=alt.Axis(tickCount=6))
     base = alt.Chart().encode(y=y)
     bars = base.mark_bar(color=light, height={"band": 0.5}).encode(x=x, x2="high:Q")
-    tick = base.mark_tick(color=ink, thickness=2.5, size=18).encode(x=alt.X("base:Q", scale=x_scale))
-    text = base.mark_text(align="left", dx=6).encode(x=alt.X("high:Q", scale=x_scale), text="text:N")
-    data = alt.Data(values=rows)
-    price = (
-        alt.Chart(alt.Data(values=[marks[0]]))
-        .mark_rule(color=muted, strokeDash=[4, 3], strokeWidth=1.2)
-        .encode(x=alt.X("value:Q", scale=x_scale))
-    )
-    tp = (
-        alt.Chart(alt.Data(values=[marks[1]]))
-        .mark_rule(color=accent, strokeWidth=1.6)
-        .encode(x=alt.X("value:Q", scale=x_scale))
-    )
-    labels = (
-        alt.Chart(
-            alt.Data(
-                values=[
-                    {"value": lst.price, "label": f"Price {lst.symbol}{lst.price:,.2f}", "dy": -8},
-                    {
-                        "value": target.fair_value,
-                        "label": f"Target {lst.symbol}{target.fair_value:,.0f}",
-                        "dy": -8,
-                    },
-                ]
-            )
-        )
-        .mark_text(baseline="bottom", fontWeight="bold", dy=-2)
+    tick = base.mark_tick(color=ink, thickness=2.5, size=16).encode(x=alt.X("base:Q", scale=x_scale))
+    text = base.mark_text(align="left", dx=5).encode(x=alt.X("high:Q", scale=x_scale), text="text:N")
+    price_first = lst.price <= target.fair_value
+    marks = [
+        {"value": lst.price, "label": f"Price {sym}{lst.price:,.2f}", "what": "price"},
+        {"value": target.fair_value, "label": f"Target {sym}{target.fair_value:,.0f}", "what": "target"},
+    ]
+    rules = (
+        alt.Chart(alt.Data(values=marks))
+        .mark_rule(strokeWidth=1.4)
         .encode(
             x=alt.X("value:Q", scale=x_scale),
-            y=alt.value(0),
-            text="label:N",
-            color=alt.Color("label:N", scale=alt.Scale(range=[muted, accent]), legend=None),
+            color=alt.Color(
+                "what:N", scale=alt.Scale(domain=["price", "target"], range=[muted, accent]), legend=None
+            ),
+            strokeDash=alt.StrokeDash(
+                "what:N", scale=alt.Scale(domain=["price", "target"], range=[[4, 3], [1, 0]]), legend=None
+            ),
         )
     )
-    height = frame.spec.height or max(120, 38 * len(rows) + 30)
-    chart = alt.layer(alt.layer(bars, tick, text, data=data), price, tp, labels)
-    body = _spec(chart, frame.size[0] - 260 if frame.spec.width == "full" else frame.size[0] - 120, height)
+
+    def label(mark: dict[str, Any], outward_left: bool) -> alt.Chart:
+        return (
+            alt.Chart(alt.Data(values=[mark]))
+            .mark_text(
+                baseline="bottom",
+                fontWeight="bold",
+                align="right" if outward_left else "left",
+                dx=-3 if outward_left else 3,
+                dy=-3,
+                color=muted if mark["what"] == "price" else accent,
+            )
+            .encode(x=alt.X("value:Q", scale=x_scale), y=alt.value(0), text="label:N")
+        )
+
+    height = frame.spec.height or 40 + 30 * len(rows)
+    chart = alt.layer(
+        alt.layer(bars, tick, text, data=alt.Data(values=rows)),
+        rules,
+        label(marks[0], price_first),
+        label(marks[1], not price_first),
+    )
+    body = _spec(chart, width, height)
     listed = "; ".join(
-        f"{r.label} {lst.symbol}{r.low:,.0f} to {lst.symbol}{r.high:,.0f} (base {lst.symbol}{r.base:,.0f})"
-        for r in ranges
+        f"{r.label} {sym}{r.low:,.0f} to {sym}{r.high:,.0f} (base {sym}{r.base:,.0f})" for r in ranges
     )
     alt_text = (
-        f"Football field of value per {lst.security} ({lst.symbol.strip()}) by method: {listed}; "
-        f"price {lst.symbol}{lst.price:,.2f}, target {lst.symbol}{target.fair_value:,.0f}."
+        f"Football field of value per {per} ({sym.strip()}) by method: {listed}; "
+        f"price {sym}{lst.price:,.2f}, target {sym}{target.fair_value:,.0f}."
     )
     return body, alt_text
 

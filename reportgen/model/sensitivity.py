@@ -122,7 +122,32 @@ def add_sensitivities(
         _grid(spec.key, spec.rows, spec.columns, spec.listing, v, run, company, house)
         for spec in v.sensitivities
     )
-    return replace(val, sensitivities=grids, ranges=_ranges(val, v, run, company, house))
+    ranges = _ranges(val, v, run, company, house) + _grid_ranges(grids, val, company)
+    return replace(val, sensitivities=grids, ranges=ranges)
+
+
+def _grid_ranges(
+    grids: tuple[Sensitivity, ...], val: Valuation, company: CompanyFile
+) -> tuple[MethodRange, ...]:
+    """Each grid of the lead listing as one more bar: the span of its (rounded) targets."""
+    lead = company.listings[0]
+    out = []
+    for g in grids:
+        cells = [c for row in g.cells for c in row if c is not None]
+        if g.listing.key != lead.key or not cells:
+            continue
+        base = g.cells[g.base[0]][g.base[1]] if g.base is not None else None
+        out.append(
+            MethodRange(
+                g.key,
+                f"{g.row_label} \u00d7 {g.column_label}",
+                min(cells),
+                base if base is not None else val.targets[lead.key].fair_value,
+                max(cells),
+                "sensitivity grid",
+            )
+        )
+    return tuple(out)
 
 
 def _close(a: float, b: Any) -> bool:
