@@ -22,6 +22,7 @@ from pydantic import BaseModel
 
 from reportgen.errors import AssumptionsError, ModelError, ValuationError
 from reportgen.model.engine import CompiledModel, ModelRun, compile_model, run_model
+from reportgen.model.methods import method
 from reportgen.model.sensitivity import check_input
 from reportgen.model.valuation import build_valuation
 from reportgen.periods import MONTHS, PeriodError, Timeline
@@ -375,6 +376,16 @@ def _check_valuation(
                 elif tl.last_actual is None:
                     yield (*loc, "period"), f"'{item.line}' has no reported period: give period"
     yield from _same_money_unit(run, money)
+    gives_ev = any(
+        m.kind == "dcf" or any(method(p.method).basis == "enterprise" for p in m.parts) for m in v.methods
+    )
+    if v.bridge and not gives_ev:
+        yield (
+            ("bridge",),
+            "no method gives an enterprise value, so the bridge would apply to nothing: equity "
+            "multiples (P/E, P/B, P/S) already include cash and claims; remove the bridge "
+            "or use an EV method",
+        )
     weights = math.fsum(m.weight for m in v.methods)
     if abs(weights - 1.0) > 1e-9:
         yield ("methods",), f"method weights sum to {weights:g}; they must sum to 1"

@@ -19,7 +19,7 @@ from reportgen.errors import RenderError
 from reportgen.model.engine import ModelRun
 from reportgen.model.line import Line
 from reportgen.model.ratios import NotMeaningful, Ratio
-from reportgen.model.valuation import Valuation
+from reportgen.model.valuation import MethodRange, Valuation, listing_value
 from reportgen.periods import Period, PeriodError, Timeline
 from reportgen.prices import PriceHistory
 from reportgen.schema import ChartSpec, CompanyFile, House
@@ -639,7 +639,7 @@ def _per_share(frame: _Frame) -> tuple[list[Point], _Numbers, str]:
         points = [(p.name, p.per_share) for p in m.parts]
         if m.holding_discount:
             points.append(("Holding-company discount", -m.holding_discount * m.gross_value * scale))
-    points += [(b.label, b.per_share) for b in m.bridge]
+    points += [(b.display_label, b.per_share) for b in m.bridge]
     unit = parse_unit(f"{frame.company.company.reporting_currency} per share")
     return points, frame.numbers(unit, [v for _, v in points]), frame.period_label(val.year)
 
@@ -768,9 +768,12 @@ def _football_field(frame: _Frame) -> tuple[dict[str, Any], str]:
     against today's price (dashed) and the target (solid)."""
     val, lst = frame.valuation, frame.company.listings[0]
     target = val.targets[lst.key]
-    ranges = val.ranges
-    if not ranges:
-        raise frame.fail("the valuation has no methods to draw")
+    # Without add_sensitivities (no ranges yet), each method is drawn at its base value.
+    ranges = val.ranges or tuple(
+        MethodRange(m.key, m.label, v, v, v, "")
+        for m in val.methods
+        if (v := listing_value(m.per_share, lst, frame.company))
+    )
     sym = lst.symbol
 
     def span_text(low: float, high: float) -> str:

@@ -59,7 +59,7 @@ def _bridge_rows(bridge: tuple[BridgeValue, ...], width: int, at: int, equity: f
     """Bridge steps: the signed effect in column ``at`` (and per share, share of equity after it)."""
     rows = []
     for b in bridge:
-        label = b.label + (f", less {fmt_pct(b.discount)} discount" if b.discount and b.value > 0 else "")
+        label = b.display_label
         cells: list[Cell] = ["" for _ in range(width)]
         cells[at] = b.value
         cells[at + 1] = b.per_share
@@ -196,8 +196,7 @@ def _dcf(key: str, spec: TableSpec, val: Valuation, m: MethodValue, dcf: Dcf, co
     rows.append(single("PV of terminal value", dcf.pv_terminal))
     rows.append(single("Enterprise value", dcf.enterprise_value, style=("subtotal",)))
     for b in m.bridge:
-        label = b.label + (f", less {fmt_pct(b.discount)} discount" if b.discount and b.value > 0 else "")
-        rows.append(single(label, b.value))
+        rows.append(single(b.display_label, b.value))
     rows.append(single("Equity value", m.equity_value, style=("total",)))
     rows.append(single("Diluted shares (mn)", val.shares))
     rows.append(single(f"Equity value per share ({reporting})", m.per_share, decimals=2, style=("total",)))

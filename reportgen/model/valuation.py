@@ -60,6 +60,13 @@ class BridgeValue:
     note: str | None = None
     line: str | None = None
 
+    @property
+    def display_label(self) -> str:
+        """'Net cash, less 30% discount' when a haircut applies; the label otherwise."""
+        if self.discount and self.value > 0:
+            return f"{self.label}, less {round(self.discount * 100):g}% discount"
+        return self.label
+
 
 @dataclass(frozen=True)
 class MethodValue:
