@@ -352,7 +352,9 @@ def _check_valuation(
         loc: Loc = ("methods", i)
         if m.kind == "multiples":
             yield from _check_multiples(run, m, loc, shares.timeline, year)
-            money += [(p.metric, (*loc, "parts", j, "metric")) for j, p in enumerate(m.parts)]
+            money += [
+                (p.metric, (*loc, "parts", j, "metric")) for j, p in enumerate(m.parts) if p.metric in run.lines
+            ]
         else:
             found = list(_check_dcf(run, m, loc))
             yield from found
@@ -424,7 +426,7 @@ def _check_multiples(run: ModelRun, m: Any, loc: Loc, tl: Timeline, year: Any) -
             continue
         metric = run.lines[part.metric]
         if metric.timeline is not tl:
-            yield where, f"'{part.metric}' is not on the timeline of the diluted shares"
+            yield where, f"'{part.metric}' is not on the timeline of the shares line"
             continue
         if not metric.unit.is_money:
             yield where, f"'{part.metric}' is in {metric.unit}; a multiple needs a money line"
