@@ -691,7 +691,7 @@ def _horizontal_bars(frame: _Frame) -> tuple[dict[str, Any], str]:
     listed = "; ".join(f"{name} {numbers.text(v)}" for name, v in points)
     if by_valuation:
         alt_text = (
-            f"Horizontal bars of {frame.valuation.lead.label} value per share ({numbers.title}): "
+            f"Horizontal bars of {frame.valuation.lead.name_in_text} value per share ({numbers.title}): "
             f"{listed}; together {numbers.text(frame.valuation.lead.per_share)} per share."
         )
     else:
@@ -751,7 +751,7 @@ def _waterfall(frame: _Frame) -> tuple[dict[str, Any], str]:
     moves = "; ".join(f"{name} {_signed_text(numbers, v)}" for name, v in steps)
     if by_valuation:
         alt_text = (
-            f"Waterfall of {frame.valuation.lead.label} value per share ({numbers.title}): "
+            f"Waterfall of {frame.valuation.lead.name_in_text} value per share ({numbers.title}): "
             f"{moves}; together {numbers.text(level)} per share."
         )
     else:

@@ -4,10 +4,12 @@ Every expected value is computed here from the YAML inputs, with the arithmetic 
 comments; none is copied from the program's output.
 
 * corvane-systems: fictional US payments/software company, December year end, US$ mn,
-  one NASDAQ listing, five growth-built segments, three-part sum of the parts, net debt.
+  one NASDAQ listing, five growth-built segments, a DCF (CAPM WACC, mid-year, note date
+  mid-June) with a three-part sum of the parts as a zero-weight cross-check, net debt.
 * quellmark-instruments: fictional European instruments maker, June year end, EUR mn,
   Xetra shares plus a US ADR (2 shares per ADR, EUR 0.92 per US$), balance sheet and
-  cash-flow statement, base/bull/bear scenarios on instrument growth.
+  cash-flow statement, base/bull/bear scenarios on instrument growth; EV/EBITDA bridged
+  by net debt (a model line) and minority interests.
 """
 
 from __future__ import annotations

@@ -28,6 +28,14 @@ from reportgen.units import Unit
 
 #: Bridge kinds that take value away from shareholders of the parent.
 SUBTRACT = frozenset({"net_debt", "minorities"})
+BRIDGE_WORDS = {
+    "net_cash": "net cash",
+    "net_debt": "net debt",
+    "minorities": "minority interests",
+    "associates": "associates",
+    "investments": "investments",
+    "other": "other claims",
+}
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,11 @@ class BridgeValue:
     per_share: float
     note: str | None = None
     line: str | None = None
+
+    @property
+    def kind_words(self) -> str:
+        """What the item is, in words for a sentence: 'net debt', 'minority interests'."""
+        return BRIDGE_WORDS[self.kind]
 
     @property
     def display_label(self) -> str:
