@@ -1,7 +1,7 @@
 """Sensitivity grids and football-field ranges, each value a full re-run of build_valuation.
 
 An input is a dotted path into valuation.yaml whose list items are named by key:
-``methods.dcf.wacc``, ``methods.sotp.parts.cloud.multiple``, ``bridge.cash.discount``,
+``methods.dcf.wacc``, ``methods.sotp.parts.retail.multiple``, ``bridge.cash.discount``,
 ``year``. Re-running rather than approximating keeps every cell exactly what the note
 would print had the analyst written that input.
 """
