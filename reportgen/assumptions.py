@@ -352,8 +352,8 @@ def _check_valuation(
         loc: Loc = ("methods", i)
         if m.kind == "multiples":
             yield from _check_multiples(run, m, loc, shares.timeline, year)
-            known = [(j, p) for j, p in enumerate(m.parts) if p.metric in run.lines]
-            money += [(p.metric, (*loc, "parts", j, "metric")) for j, p in known]
+            named = [(j, p) for j, p in enumerate(m.parts) if p.metric in run.lines]
+            money += [(p.metric, (*loc, "parts", j, "metric")) for j, p in named]
         else:
             found = list(_check_dcf(run, m, loc))
             yield from found
