@@ -268,9 +268,9 @@ def _blend(key: str, spec: TableSpec, val: Valuation, company: CompanyFile) -> T
 
 
 def _rate(value: float) -> str:
-    """A rate as written: 4.0%, 6.25% (two decimals only when the second one is not zero)."""
-    text = fmt_pct(value, 2)
-    return text[:-2] + "%" if text.endswith("0%") and "." in text else text
+    """A rate as written: 4.0%, 6.25% (a second decimal only when it is not zero)."""
+    two = fmt_pct(value, 2)
+    return fmt_pct(value, 1) if two.endswith("0%") else two
 
 
 def _axis_label(value: float, fmt: str, label: Callable[[int], str]) -> str:
