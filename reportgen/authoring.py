@@ -234,20 +234,27 @@ lines:
 """
 
 _VALUATION = """\
-# valuation.yaml: sum of the parts on one year's metrics. Part values are in the unit of
-# the metric lines (USD mn); fair value = (parts + discounted net cash) / shares.
+# valuation.yaml: one or more methods, blended by weight. Values are in the unit of the
+# lines they read (USD mn). Equity multiples (P/E, P/B, P/S, dividend yield) give equity
+# value; EV multiples (EV/EBITDA, EV/EBIT...) and a DCF give enterprise value, which the
+# bridge below turns into equity. Fair value per share = equity value / diluted shares.
 year: 2027
 shares: shares                   # a line in share units ('mn shares')
-parts:
-  - key: group
-    name: @NAME@
-    method: P/E
-    metric: net_income           # a money line of the model
-    multiple: 20.0
-net_cash:
-  amount: 400                    # USD mn, the metrics' unit; negative for net debt
-  discount: 0.10
-  note: Illustrative net cash, discounted for cash held abroad.
+methods:
+  - key: pe
+    label: P/E
+    kind: multiples
+    parts:
+      - key: group
+        name: @NAME@
+        method: P/E
+        metric: net_income       # a money line of the model
+        multiple: 20.0
+# An EV-based method needs the bridge from enterprise value to equity, e.g.:
+# bridge:
+#   - {key: net_cash, label: Net cash, kind: net_cash, amount: 400, discount: 0.10}
+#   - {key: minorities, label: Minority interests, kind: minorities, amount: 50}
+# A DCF method (see docs/reference.md): kind: dcf with periods, fcf, wacc and terminal.
 """
 
 _EXHIBITS = """\
@@ -330,7 +337,7 @@ sections:
     paragraphs:
       - >-
         We value @NAME_TEXT@ at {{ val.parts.group.multiple | mult }} {{ val.year | fy }}
-        earnings plus discounted net cash: a fair value of {{ val.fair_value | money }} per
+        earnings: a fair value of {{ val.fair_value | money }} per
         share and a target of {{ val.targets.main | target }}, {{ val.targets.main.upside | pct }}
         above the current price. We rate the shares {{ val.targets.main.rating }}.
   - key: risks

@@ -15,11 +15,11 @@ from reportgen.history import History
 from reportgen.model.engine import ModelRun
 from reportgen.model.line import Quantity
 from reportgen.model.performance import TradingStats, build_trading_stats
-from reportgen.model.valuation import Target, Valuation
+from reportgen.model.valuation import MethodValue, Target, Valuation
 from reportgen.periods import Timeline
 from reportgen.previous import PreviousVersion
 from reportgen.tables import Table, build_table
-from reportgen.units import parse_unit
+from reportgen.units import Unit, parse_unit
 
 if TYPE_CHECKING:
     from reportgen.results.review import Results
@@ -130,14 +130,51 @@ def build_prose_values(run: ModelRun, val: Valuation, reporting_currency: str) -
     """The names the analyst's prose may use. Nothing else is reachable from the sandbox."""
     cases = Namespace(**{key: Namespace(**case.lines) for key, case in run.cases.items()})
     per_share = parse_unit(f"{reporting_currency} per share")
+    money = parse_unit(val.unit)
     val_ns = Namespace(
         year=val.year,
         fair_value=Quantity(val.fair_value, per_share),
-        equity_value=Quantity(val.equity_value, parse_unit(val.unit)),
+        equity_value=Quantity(val.equity_value, money),
         targets=Namespace(**val.targets),
         parts=Namespace(**{p.key: p for p in val.parts}),
+        methods=Namespace(**{m.key: _method_values(m, money, per_share) for m in val.methods}),
+        lead=_method_values(val.lead, money, per_share),
     )
     return {"lines": Namespace(**run.lines), "cases": cases, "val": val_ns}
+
+
+def _method_values(m: MethodValue, money: Unit, per_share: Unit) -> Namespace:
+    """What prose may quote about one method: ``val.methods.dcf.wacc``, ``val.lead.label``."""
+    dcf = m.dcf
+    items: dict[str, Any] = {
+        "label": m.label,
+        "kind": m.kind,
+        "weight": m.weight,
+        "per_share": Quantity(m.per_share, per_share),
+        "equity_value": Quantity(m.equity_value, money),
+        "parts": Namespace(**{p.key: p for p in m.parts}),
+        "bridge": Namespace(**{b.key: b for b in m.bridge}),
+        "holding_discount": m.holding_discount,
+    }
+    if m.enterprise_value is not None:
+        items["enterprise_value"] = Quantity(m.enterprise_value, money)
+    if dcf is not None:
+        items.update(
+            wacc=dcf.wacc.rate,
+            terminal_share=dcf.terminal_share,
+            mid_year=dcf.mid_year,
+            first=dcf.years[0].period,
+            last=dcf.years[-1].period,
+        )
+        if dcf.growth is not None:
+            items["growth"] = dcf.growth
+        if dcf.exit_multiple is not None:
+            items["exit_multiple"] = dcf.exit_multiple
+        if dcf.wacc.build is not None:
+            items["cost_of_equity"] = dcf.wacc.cost_of_equity
+            items["beta"] = dcf.wacc.build.beta
+            items["gearing"] = dcf.wacc.build.gearing
+    return Namespace(**items)
 
 
 def build_context(

@@ -41,3 +41,16 @@ class ProseError(RenderError):
 
 class PdfError(ReportgenError):
     """WeasyPrint failed, warned, or tried to fetch something it may not."""
+
+
+class ValuationError(ModelError):
+    """A valuation that cannot be computed (WACC at or below growth, negative equity...).
+
+    ``loc`` is the path in valuation.yaml, so the loader can name the file, line and column.
+    """
+
+    def __init__(self, loc: tuple[str | int, ...], message: str) -> None:
+        self.loc = loc
+        self.detail = message
+        where = ".".join(str(s) for s in loc)
+        super().__init__(f"valuation.yaml: {where}: {message}" if where else f"valuation.yaml: {message}")

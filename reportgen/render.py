@@ -29,7 +29,7 @@ from reportgen.errors import ProseError, RenderError
 from reportgen.formatting import make_filters
 from reportgen.model.line import Line, Quantity
 from reportgen.model.ratios import NotMeaningful
-from reportgen.model.valuation import PartValue, Target
+from reportgen.model.valuation import BridgeValue, PartValue, Target
 from reportgen.schema import Listing
 from reportgen.yamlsource import Loc, SourceMap, format_problem
 
@@ -99,6 +99,7 @@ PROSE_ATTRIBUTES: dict[type, frozenset[str]] = {
     Quantity: frozenset(),
     PartValue: frozenset(f.name for f in dataclasses.fields(PartValue)),
     Target: frozenset(f.name for f in dataclasses.fields(Target)),
+    BridgeValue: frozenset(f.name for f in dataclasses.fields(BridgeValue)),
     Listing: frozenset(Listing.model_fields),
 }
 _CODE = re.compile(r"({{.*?}}|{%.*?%}|{#.*?#})", re.DOTALL)

@@ -7,9 +7,9 @@ immutable. Cross-field rules that need the timeline live in ``assumptions.py``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Year = int
 YearMap = dict[Year, float]
@@ -250,34 +250,168 @@ class ModelFile(Strict):
 
 # --------------------------------------------------------------------------- valuation.yaml
 
-Method = Literal["P/E", "P/S", "P/B", "EV/EBITA", "EV/EBITDA", "EV/EBIT", "EV/Sales"]
+Method = Literal["P/E", "P/B", "P/S", "dividend yield", "EV/EBITDA", "EV/EBITA", "EV/EBIT", "EV/Sales"]
+"""Multiples a part may use; ``reportgen.model.methods`` says what each one values."""
 
 
 class Part(Strict):
-    """One business in the sum of the parts, valued on a multiple of a model line."""
+    """One business (or the whole group) valued on a multiple of a model line."""
 
     key: str
     name: str
-    method: Method
-    metric: str = Field(description="Key of a model line, e.g. 'net_income'.")
-    multiple: float = Field(gt=0)
+    method: Method = Field(
+        description="P/E, P/B, P/S, dividend yield value equity; EV/... value the enterprise."
+    )
+    metric: str = Field(description="Key of a model line, e.g. 'net_income' or 'ebitda'.")
+    multiple: float = Field(
+        gt=0, description="The multiple (10.0 = 10x); for dividend yield the yield (0.04)."
+    )
 
 
-class NetCash(Strict):
-    """Net cash (in the metrics' unit) and the haircut applied to it."""
+class BridgeItem(Strict):
+    """One step from enterprise value to equity value: net cash or debt, minorities, associates."""
 
-    amount: float
-    discount: float = Field(ge=0, lt=1)
-    note: str
+    key: str
+    label: str = Field(description="Row label in the valuation table, e.g. 'Minority interests'.")
+    kind: Literal["net_cash", "net_debt", "minorities", "associates", "investments", "other"] = Field(
+        description="net_cash, associates and investments add; net_debt and minorities subtract; "
+        "other adds the signed amount."
+    )
+    amount: float | None = Field(
+        default=None, description="The amount in the valuation's unit; or give line."
+    )
+    line: str | None = Field(default=None, description="A model line holding the amount; or give amount.")
+    period: Key | None = Field(
+        default=None, description="Period of line to read; default: its timeline's last reported period."
+    )
+    discount: float = Field(
+        default=0.0, ge=0, lt=1, description="Haircut on an item that adds value (0.3 = 30%); never on debt."
+    )
+    note: str | None = Field(default=None, description="Why this amount; printed under the valuation table.")
+
+
+class WaccBuild(Strict):
+    """WACC from its parts: cost of equity by CAPM, after-tax cost of debt, target gearing."""
+
+    risk_free: float = Field(description="Risk-free rate (0.04 = 4%).")
+    beta: float = Field(gt=0, description="Equity beta.")
+    equity_risk_premium: float = Field(gt=0, description="Equity risk premium (0.055 = 5.5%).")
+    cost_of_debt: float = Field(ge=0, description="Pre-tax cost of debt.")
+    tax_rate: float = Field(ge=0, lt=1, description="Tax rate that shields interest.")
+    gearing: float = Field(ge=0, lt=1, description="Target debt / (debt + equity).")
+
+
+class TerminalSpec(Strict):
+    """Terminal value: give growth (perpetual growth) or exit_multiple with exit_metric."""
+
+    growth: float | None = Field(
+        default=None, description="Perpetual growth of free cash flow after the last year."
+    )
+    exit_multiple: float | None = Field(
+        default=None, gt=0, description="Multiple of exit_metric in the last year."
+    )
+    exit_metric: str | None = Field(
+        default=None, description="Line the exit multiple applies to, e.g. 'ebitda'."
+    )
+
+
+class FcfSpec(Strict):
+    """Free cash flow to the firm: a declared line, or EBIT x (1 - tax) + D&A - capex - change in WC."""
+
+    line: str | None = Field(default=None, description="A line of free cash flow to the firm.")
+    ebit: str | None = None
+    tax_rate: str | float | None = Field(default=None, description="A line of rates, or one rate (0.25).")
+    da: str | None = Field(default=None, description="Depreciation and amortisation, a positive amount.")
+    capex: str | None = Field(default=None, description="Capital expenditure, a positive amount.")
+    working_capital: str | None = Field(
+        default=None, description="Net working capital (a level): its increase uses cash."
+    )
+
+
+class RangeSpec(Strict):
+    """A method's range on the football field: its value with one input at low and at high."""
+
+    input: str = Field(description="Dotted path in valuation.yaml, e.g. 'methods.dcf.wacc'.")
+    low: float
+    high: float
+    label: str | None = Field(default=None, description="How the range is described, e.g. 'WACC 8-10%'.")
+
+
+class MethodSpec(Strict):
+    """One valuation method: ``multiples`` (one or more parts) or ``dcf``. Weights blend methods."""
+
+    key: str
+    label: str = Field(description="Name as printed, e.g. 'Sum of the parts' or 'DCF'.")
+    kind: Literal["multiples", "dcf"]
+    weight: float = Field(
+        default=1.0, ge=0, le=1, description="Weight in the blended target; weights sum to 1."
+    )
+    parts: list[Part] = Field(default_factory=list, description="multiples: the parts, summed.")
+    holding_discount: float = Field(
+        default=0.0, ge=0, lt=1, description="multiples: discount on the sum of the parts (0.1 = 10%)."
+    )
+    periods: list[Key] | None = Field(
+        default=None, description="dcf: [first, last] forecast years discounted."
+    )
+    fcf: FcfSpec | None = Field(default=None, description="dcf: how free cash flow is built.")
+    wacc: float | WaccBuild | None = Field(
+        default=None, description="dcf: the discount rate, or how to build it."
+    )
+    terminal: TerminalSpec | None = Field(default=None, description="dcf: terminal value.")
+    mid_year: bool = Field(default=False, description="dcf: discount each year's cash flow from mid-year.")
+    valuation_date: dt.date | None = Field(
+        default=None, description="dcf: discount to this date; default: note date."
+    )
+    max_terminal_share: float = Field(
+        default=0.8, gt=0, le=1, description="dcf: warn when terminal value exceeds this share of EV."
+    )
+    range: RangeSpec | None = Field(default=None, description="Low and high case for the football field.")
+
+
+class GridAxis(Strict):
+    """One axis of a sensitivity grid: an input and the values it takes."""
+
+    input: str = Field(description="Dotted path in valuation.yaml, e.g. 'methods.dcf.terminal.growth'.")
+    label: str = Field(description="Axis title as printed, e.g. 'Terminal growth'.")
+    values: list[float | int] = Field(min_length=2, max_length=9)
+    format: Literal["pct", "multiple", "number", "period"] = Field(
+        default="pct", description="How the axis values print: 9.1%, 10.0x, 2,000 or FY27E."
+    )
+
+
+class SensitivitySpec(Strict):
+    """A two-input grid of the target per share, each cell a full re-run of the valuation."""
+
+    key: str
+    rows: GridAxis
+    columns: GridAxis
+    listing: str | None = Field(
+        default=None, description="Listing whose target the cells show; default: the first."
+    )
 
 
 class ValuationFile(Strict):
-    """valuation.yaml: sum-of-the-parts on one period's metrics."""
+    """valuation.yaml: methods (blended by weight), the EV-to-equity bridge, sensitivities."""
 
-    year: Key
+    year: Key = Field(description="Period whose metrics the multiples use, and whose diluted shares divide.")
     shares: str = Field(description="Line holding diluted shares (e.g. unit 'mn shares').")
-    parts: list[Part] = Field(min_length=1)
-    net_cash: NetCash
+    methods: list[MethodSpec] = Field(min_length=1)
+    bridge: list[BridgeItem] = Field(
+        default_factory=list, description="Enterprise value to equity: applied once to every EV-based method."
+    )
+    sensitivities: list[SensitivitySpec] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_layout(cls, data: Any) -> Any:
+        """Files written for 0.2 put parts and net_cash at the top: say where they moved."""
+        if isinstance(data, dict) and ("parts" in data or "net_cash" in data):
+            raise ValueError(
+                "the 0.2 layout (top-level parts and net_cash) was replaced: put the parts under "
+                "methods: [{key, label, kind: multiples, parts}] and net cash under bridge: "
+                "[{key, label, kind: net_cash, amount, discount}] (docs/reference.md, valuation.yaml)"
+            )
+        return data
 
 
 # --------------------------------------------------------------------------- exhibits.yaml
@@ -308,8 +442,12 @@ class RowSpec(Strict):
 class TableSpec(Strict):
     """A numbered table exhibit."""
 
-    kind: Literal["lines", "revisions", "valuation"] = "lines"
+    kind: Literal["lines", "revisions", "valuation", "sensitivity"] = "lines"
     title: str
+    method: str | None = Field(
+        default=None, description="valuation: one method's workings (its key); default: the summary of all."
+    )
+    sensitivity: str | None = Field(default=None, description="sensitivity: key of a grid in valuation.yaml.")
     unit: str | None = Field(default=None, description="Caption unit; default: the rows' common unit.")
     timeline: str | None = None
     periods: list[Key] | None = Field(default=None, description="[first, last] periods shown.")
@@ -335,7 +473,9 @@ class SeriesSpec(Strict):
 class ChartSpec(Strict):
     """A numbered chart exhibit drawn from a small library of kinds."""
 
-    kind: Literal["stacked_bars", "bars_line", "grouped_bars", "lines", "horizontal_bars", "waterfall"]
+    kind: Literal[
+        "stacked_bars", "bars_line", "grouped_bars", "lines", "horizontal_bars", "waterfall", "football_field"
+    ]
     title: str
     lines: list[str] = Field(default_factory=list, description="Series, in legend order.")
     labels: dict[str, str] = Field(default_factory=dict, description="Short legend names by line key.")

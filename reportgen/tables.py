@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from reportgen.formatting import fmt_money, step_decimals
 from reportgen.model.engine import ModelRun
 from reportgen.model.line import Line
 from reportgen.model.ratios import NotMeaningful, growth, share
@@ -19,16 +18,6 @@ from reportgen.schema import CompanyFile, RowSpec, TableSpec
 from reportgen.units import Unit, UnitError, parse_unit
 
 Kind = Literal["num", "pct", "multiple", "text"]
-#: What each valuation method multiplies, as printed in the valuation table.
-METHOD_BASIS = {
-    "P/E": "net profit",
-    "P/S": "revenue",
-    "P/B": "book value",
-    "EV/EBITA": "EBITA",
-    "EV/EBITDA": "EBITDA",
-    "EV/EBIT": "EBIT",
-    "EV/Sales": "revenue",
-}
 Cell = float | NotMeaningful | str
 
 
@@ -72,6 +61,11 @@ class Table:
     source: str
     notes: tuple[str, ...] = field(default=())
     stub: str = ""
+    #: (row, column) cells set apart, e.g. a sensitivity grid's base case.
+    marks: tuple[tuple[int, int], ...] = field(default=())
+
+    def marked(self, row: int, column: int) -> bool:
+        return (row, column) in self.marks
 
 
 def unit_label(unit: Unit, company: CompanyFile) -> str:
@@ -142,8 +136,14 @@ def _build(
 ) -> Table:
     if spec.kind == "revisions":
         return _revisions(key, spec, run, company, previous)
+    if spec.kind in ("valuation", "sensitivity"):
+        # Valuation tables live in their own module, which builds on this one's Table.
+        from reportgen.valuation_tables import sensitivity_table, valuation_table
     if spec.kind == "valuation":
-        return _valuation(key, spec, valuation, company, run)
+        return valuation_table(key, spec, valuation, company, run)
+    if spec.kind == "sensitivity":
+        assert spec.sensitivity is not None
+        return sensitivity_table(key, spec, valuation.sensitivity(spec.sensitivity), run)
     tl = run.timelines[spec.timeline] if spec.timeline else run.timeline
     periods = _periods(tl, spec.periods)
     cagr = (tl.normalise(spec.cagr[0]), tl.normalise(spec.cagr[1])) if spec.cagr else None
@@ -355,64 +355,3 @@ def _revisions(
         (*notes, *spec.notes),
         stub=unit,
     )
-
-
-def _valuation(key: str, spec: TableSpec, val: Valuation, company: CompanyFile, run: ModelRun) -> Table:
-    """Sum of the parts: metric x multiple per business, net cash, fair value and targets."""
-    fy = run.lines[val.parts[0].metric_line].timeline.label(val.year)  # the metrics' timeline
-    reporting = company.company.reporting_symbol
-    cols = (
-        Column("Method", kind="text"),
-        Column(f"{fy} metric", kind="num"),
-        Column("Multiple", kind="multiple", decimals=1),
-        Column("Value", kind="num"),
-        Column(f"Per share ({reporting})", kind="num", decimals=2),
-        Column("% of total", kind="pct"),
-    )
-    rows: list[Row] = [
-        Row(
-            p.name,
-            (f"{p.method} on {METHOD_BASIS[p.method]}", p.metric, p.multiple, p.value, p.per_share, p.share),
-            "text",
-        )
-        for p in val.parts
-    ]
-    rows.append(
-        Row(
-            val.cash_label,
-            (
-                "",
-                val.net_cash,
-                "",
-                val.net_cash_value,
-                val.net_cash_per_share,
-                val.net_cash_value / val.equity_value,
-            ),
-            "text",
-        )
-    )
-    rows.append(
-        Row("Equity value", ("", "", "", val.equity_value, val.fair_value, 1.0), "text", style=("total",))
-    )
-    rows.append(Row("Diluted shares (mn)", ("", "", "", val.shares, "", ""), "text"))
-    notes = [f"Fair value per share: {reporting}{val.fair_value:,.2f}."]
-    for p in val.parts:
-        note = _footnote(run.lines[p.metric_line], None)
-        if note:
-            notes.append(note)
-    for t in val.targets.values():
-        lst = t.listing
-        fx = (
-            ""
-            if lst.currency == company.company.reporting_currency
-            else f" at {reporting}{company.fx[lst.currency]:g} per {lst.currency}"
-        )
-        notes.append(
-            f"{lst.security} ({lst.ticker}): {lst.shares_per_unit:g} "
-            f"share{'s' if lst.shares_per_unit != 1 else ''} per {lst.security}{fx}, "
-            f"rounded to the nearest {fmt_money(lst.rounding, lst.symbol, step_decimals(lst.rounding))}: "
-            f"target {fmt_money(t.fair_value, lst.symbol, step_decimals(lst.rounding))}."
-        )
-    unit = unit_label(parse_unit(val.unit), company)
-    title = spec.title if fy in spec.title else f"{spec.title}, {fy}"
-    return Table(key, title, unit, cols, tuple(rows), spec.source or "", (*notes, *spec.notes))

@@ -156,17 +156,36 @@ def tiny_valuation_model() -> ModelFile:
     )
 
 
-def tiny_valuation(**overrides: Any) -> ValuationFile:
-    """Cloud at 2x sales, Intl at 1x sales, Core at 10x earnings; net cash 10,000 less 30%."""
+#: The old four-year example's parts: two revenue multiples on enterprise value, one P/E.
+TINY_PARTS = [
+    {"key": "cloud", "name": "Cloud", "method": "EV/Sales", "metric": "rev_cloud", "multiple": 2.0},
+    {"key": "aidc", "name": "Intl", "method": "EV/Sales", "metric": "rev_aidc", "multiple": 1.0},
+    {"key": "core", "name": "Core", "method": "P/E", "metric": "adj_net_income", "multiple": 10.0},
+]
+TINY_CASH = {"key": "cash", "label": "Net cash", "kind": "net_cash", "amount": 10000.0, "discount": 0.3}
+
+
+def multiples(parts: list[dict[str, Any]], key: str = "sotp", **fields: Any) -> dict[str, Any]:
+    """A multiples method of ``parts``."""
+    return {"key": key, "label": "Sum of the parts", "kind": "multiples", "parts": parts, **fields}
+
+
+def tiny_valuation(
+    *,
+    parts: list[dict[str, Any]] | None = None,
+    bridge: list[dict[str, Any]] | None = None,
+    methods: list[dict[str, Any]] | None = None,
+    **overrides: Any,
+) -> ValuationFile:
+    """Cloud at 2x and Intl at 1x EV/Sales (enterprise values), Core at 10x P/E (equity);
+    the bridge adds net cash of 10,000 less 30% to the enterprise values."""
     data: dict[str, Any] = {
         "year": 2027,
         "shares": "diluted_shares",
-        "parts": [
-            {"key": "cloud", "name": "Cloud", "method": "P/S", "metric": "rev_cloud", "multiple": 2.0},
-            {"key": "aidc", "name": "Intl", "method": "P/S", "metric": "rev_aidc", "multiple": 1.0},
-            {"key": "core", "name": "Core", "method": "P/E", "metric": "adj_net_income", "multiple": 10.0},
-        ],
-        "net_cash": {"amount": 10000.0, "discount": 0.3, "note": "test"},
+        "methods": methods
+        if methods is not None
+        else [multiples(parts if parts is not None else TINY_PARTS)],
+        "bridge": bridge if bridge is not None else [TINY_CASH],
     }
     data.update(overrides)
     return ValuationFile.model_validate(data, strict=True)

@@ -114,7 +114,7 @@ def test_wrong_type_number_as_string(note_copy: Path) -> None:
 def test_percentage_written_as_text(note_copy: Path) -> None:
     f = note_copy / "valuation.yaml"
     edit(f, "  discount: 0.30", "  discount: 30%")
-    expect(problems_of(note_copy), f, at(f, "discount: 30%", "30%"), "net_cash.discount", "0.3 for 30%")
+    expect(problems_of(note_copy), f, at(f, "discount: 30%", "30%"), "bridge[0].discount", "0.3 for 30%")
 
 
 def test_percentage_as_text_in_a_model_line(note_copy: Path) -> None:
@@ -159,19 +159,19 @@ def test_unknown_key_in_a_table_row(note_copy: Path) -> None:
 
 def test_missing_field(note_copy: Path) -> None:
     f = note_copy / "valuation.yaml"
-    edit(f, "    multiple: 6.5\n", "")
+    edit(f, "        multiple: 6.5\n", "")
     # The cloud part starts at the "- key: cloud" line; its mapping begins where "key" does.
-    expect(problems_of(note_copy), f, at(f, "- key: cloud", "key"), "parts[1].multiple", "missing")
+    expect(problems_of(note_copy), f, at(f, "- key: cloud", "key"), "methods[0].parts[1].multiple", "missing")
 
 
 def test_duplicate_key(note_copy: Path) -> None:
     f = note_copy / "valuation.yaml"
-    edit(f, "    multiple: 6.5\n", "    multiple: 6.5\n    multiple: 7.5\n")
+    edit(f, "        multiple: 6.5\n", "        multiple: 6.5\n        multiple: 7.5\n")
     expect(
         problems_of(note_copy),
         f,
         at(f, "multiple: 7.5", "multiple"),
-        "parts[1].multiple",
+        "methods[0].parts[1].multiple",
         f"duplicate key 'multiple' (first defined on line {line_of(f, 'multiple: 6.5')})",
     )
 
@@ -531,10 +531,10 @@ def test_prices_csv_needs_the_pricing_date(note_copy: Path) -> None:
         ),
         (
             "valuation.yaml",
-            "  - key: others",
-            "  - key: aidc",
+            "      - key: others",
+            "      - key: aidc",
             "All other businesses",
-            "parts[3].key",
+            "methods[0].parts[3].key",
             "part key 'aidc' is used twice",
         ),
     ],
@@ -555,13 +555,19 @@ def test_keys_used_twice(
 def test_discount_out_of_range(note_copy: Path) -> None:
     f = note_copy / "valuation.yaml"
     edit(f, "  discount: 0.30", "  discount: 1.5")
-    expect(problems_of(note_copy), f, at(f, "1.5"), "net_cash.discount", "expected a value less than 1")
+    expect(problems_of(note_copy), f, at(f, "1.5"), "bridge[0].discount", "expected a value less than 1")
 
 
 def test_unknown_valuation_method(note_copy: Path) -> None:
     f = note_copy / "valuation.yaml"
-    edit(f, "    method: P/S\n    metric: rev_aidc", "    method: PS\n    metric: rev_aidc")
-    expect(problems_of(note_copy), f, at(f, "method: PS", "PS"), "parts[2].method", "expected 'P/E', 'P/S'")
+    edit(f, "    method: EV/Sales\n        metric: rev_aidc", "    method: PS\n        metric: rev_aidc")
+    expect(
+        problems_of(note_copy),
+        f,
+        at(f, "method: PS", "PS"),
+        "methods[0].parts[2].method",
+        "expected 'P/E', 'P/B'",
+    )
 
 
 def test_pe_on_negative_earnings_is_refused_where_the_part_is_defined(note_copy: Path) -> None:
@@ -572,7 +578,7 @@ def test_pe_on_negative_earnings_is_refused_where_the_part_is_defined(note_copy:
         [problem],
         v,
         at(v, "multiple: 10.0", "10.0"),
-        "parts[0].multiple",
+        "methods[0].parts[0].multiple",
         "P/E multiple of 'ecommerce_net_profit' = -124,600 (zero or negative) is not meaningful",
     )
 
@@ -581,7 +587,10 @@ def test_negative_equity_is_bad_input_not_a_crash(note_copy: Path) -> None:
     edit(note_copy / "valuation.yaml", "  amount: 265000", "  amount: -5000000")
     code, out = check(note_copy)
     assert code == 2
-    assert "valuation.yaml: equity value is" in out and "a target price needs a positive value" in out
+    v = note_copy / "valuation.yaml"
+    line_no, col = at(v, "- key: sotp", "key")
+    assert f"valuation.yaml:{line_no}:{col}: methods[0]: equity value is" in out
+    assert "a target price needs a positive value" in out
 
 
 # --------------------------------------------------------------------------- narrative
@@ -640,7 +649,7 @@ def test_model_and_valuation_problems_reported_together(note_copy: Path) -> None
     edit(note_copy / "model.yaml", "sum: [ai_cloud, non_ai_cloud]", "sum: [ai_cloud, non_ai_clouds]")
     edit(note_copy / "valuation.yaml", "  discount: 0.30", "  discount: 1.5")
     text = "\n".join(problems_of(note_copy))
-    assert "unknown line 'non_ai_clouds'" in text and "net_cash.discount" in text
+    assert "unknown line 'non_ai_clouds'" in text and "bridge[0].discount" in text
 
 
 @pytest.mark.xfail(

@@ -120,15 +120,31 @@ MODEL = ModelFile.model_validate(
     }
 )
 
+# Part one is equity (P/E); part two an enterprise value (EV/Sales), bridged by net cash.
 VALUATION = ValuationFile.model_validate(
     {
         "year": 2026,
         "shares": "shares",
-        "parts": [
-            {"key": "p1", "name": "Part one", "method": "P/E", "metric": "profit", "multiple": 10.0},
-            {"key": "p2", "name": "Part two", "method": "P/S", "metric": "sales", "multiple": 0.5},
+        "methods": [
+            {
+                "key": "sotp",
+                "label": "Sum of the parts",
+                "kind": "multiples",
+                "parts": [
+                    {"key": "p1", "name": "Part one", "method": "P/E", "metric": "profit", "multiple": 10.0},
+                    {
+                        "key": "p2",
+                        "name": "Part two",
+                        "method": "EV/Sales",
+                        "metric": "sales",
+                        "multiple": 0.5,
+                    },
+                ],
+            }
         ],
-        "net_cash": {"amount": 100.0, "discount": 0.2, "note": "n"},
+        "bridge": [
+            {"key": "cash", "label": "Net cash", "kind": "net_cash", "amount": 100.0, "discount": 0.2},
+        ],
     }
 )
 

@@ -4,10 +4,12 @@ Every expected value is computed here from the YAML inputs, with the arithmetic 
 comments; none is copied from the program's output.
 
 * corvane-systems: fictional US payments/software company, December year end, US$ mn,
-  one NASDAQ listing, five growth-built segments, three-part sum of the parts, net debt.
+  one NASDAQ listing, five growth-built segments, a DCF (CAPM WACC, mid-year, note date
+  mid-June) with a three-part sum of the parts as a zero-weight cross-check, net debt.
 * quellmark-instruments: fictional European instruments maker, June year end, EUR mn,
   Xetra shares plus a US ADR (2 shares per ADR, EUR 0.92 per US$), balance sheet and
-  cash-flow statement, base/bull/bear scenarios on instrument growth.
+  cash-flow statement, base/bull/bear scenarios on instrument growth; EV/EBITDA bridged
+  by net debt (a model line) and minority interests.
 """
 
 from __future__ import annotations
@@ -87,23 +89,56 @@ def test_corvane_costs_and_profit(corvane):
     assert lines["eps"].value(2027) == approx(484.57180212 / 414)
 
 
-def test_corvane_valuation_and_hold(corvane):
+def test_corvane_sotp_cross_check(corvane):
     _, v = corvane
+    sotp = v.method("sotp")
     # parts on 2027E:
-    #   payments EBITDA 1,597.2 x 0.36 = 574.992;                x 12.0 = 6,899.904
-    #   software sales 1,049.256;                                x 4.5  = 4,721.652
+    #   payments EBITDA 1,597.2 x 0.36 = 574.992;   EV/EBITDA x 12.0 = 6,899.904 (enterprise)
+    #   software sales 1,049.256;                    P/S x 4.5 = 4,721.652 (equity)
     #   other net income (490 + 460.676 + 292.032) x 0.07
-    #                    = 1,242.708 x 0.07 = 86.98956;          x 13.0 = 1,130.86428
-    #   sum = 12,752.42028; net debt -1,400 in full -> equity 11,352.42028
-    #   fair value = 11,352.42028 / 414 = 27.421305...
-    assert v.equity_value == approx(11352.42028)
-    assert v.fair_value == approx(11352.42028 / 414)
+    #                    = 1,242.708 x 0.07 = 86.98956;  P/E x 13.0 = 1,130.86428 (equity)
+    #   EV 6,899.904 less net debt 1,400 = 5,499.904; plus equity parts -> 11,352.42028
+    #   per share = 11,352.42028 / 414 = 27.421305...
+    assert sotp.weight == 0.0
+    assert sotp.enterprise_value == approx(6899.904)
+    assert sotp.equity_value == approx(11352.42028)
+    assert sotp.per_share == approx(11352.42028 / 414)
+
+
+def test_corvane_dcf_and_hold(corvane):
+    a, v = corvane
+    dcf = v.method("dcf").dcf
+    # FCF = EBIT x (1 - 21%) + D&A - capex - increase in working capital (8% of revenue):
+    #   2026: 586.443 x 0.79 = 463.2900 + 177.7100 - 206.1436 - (284.3360 - 260.8000) = 411.3204
+    #   2027: 688.3820 x 0.79 = 543.8218 + 194.4582 - 217.7932 - 26.7971 = 493.6897
+    #   2028: 807.9139 x 0.79 = 638.2520 + 211.4958 - 228.4154 - 27.2601 = 594.0723
+    #   2029: 908.9003 x 0.79 = 718.0312 + 228.3669 - 237.5016 - 26.9938 = 681.9027
+    #   2030: 986.0261 x 0.79 = 778.9606 + 245.2801 - 245.2801 - 27.0612 = 751.8994
+    fcf = [411.3204, 493.6897, 594.0723, 681.9027, 751.8994]
+    assert [y.fcf for y in dcf.years] == approx(fcf, abs=1e-3)
+    # WACC = 70% x (4% + 1.2 x 5%) + 30% x 6.25% x (1 - 20%) = 7% + 1.5% = 8.5%
+    assert dcf.wacc.rate == approx(0.085)
+    # Note dated 15 June 2026: 6 months of 2026 remain (half its FCF counts); mid-year
+    # periods 0.25, 1, 2, 3, 4 years; factors 1.085^-t
+    assert [y.years for y in dcf.years] == [0.25, 1.0, 2.0, 3.0, 4.0]
+    counted = [fcf[0] * 0.5, *fcf[1:]]
+    pv = [c / 1.085**t for c, t in zip(counted, (0.25, 1, 2, 3, 4), strict=True)]
+    # = 201.509 + 455.013 + 504.638 + 533.868 + 542.551 = 2,237.58
+    assert dcf.pv_fcf == approx(sum(pv), rel=1e-5)
+    assert dcf.pv_fcf == approx(2237.58, abs=0.01)
+    # TV = 751.8994 x 1.03 / (8.5% - 3%) = 14,081.03, discounted 4 years (x 0.721574) = 10,160.5
+    assert dcf.terminal_value == approx(751.8994 * 1.03 / 0.055, rel=1e-6)
+    assert dcf.pv_terminal == approx(751.8994 * 1.03 / 0.055 / 1.085**4, rel=1e-6)
+    # EV 12,398.1 less net debt 1,400 = 10,998.1 / 414 mn shares = US$26.57 -> US$27
+    ev = sum(pv) + 751.8994 * 1.03 / 0.055 / 1.085**4
+    assert v.fair_value == approx((ev - 1400) / 414, rel=1e-5)
     t = v.targets["main"]
-    # US$ listing, 1 share per unit, rounded to the nearest US$1: 27.42 -> 27
     assert t.fair_value == approx(27.0)
     # ETR = 27 / 26.00 - 1 + 0.32 / 26.00 = 0.038462 + 0.012308 = 0.050769 -> 5.1%: Hold
     assert t.etr == approx(27 / 26 - 1 + 0.32 / 26)
     assert t.rating == "Hold"
+    assert a.valuation.methods[0].max_terminal_share == 0.85
+    assert dcf.terminal_share == approx(10160.5 / 12398.1, abs=1e-4)  # 82%, below the declared 85%
 
 
 def test_corvane_check_exits_zero():
@@ -182,19 +217,24 @@ def test_quellmark_scenarios(quellmark):
 
 
 def test_quellmark_valuation_and_sell(quellmark):
-    _, v = quellmark
-    # 8.0 x EBITDA 349.2885 = 2,794.308; less net debt 420 -> 2,374.308; / 150 = 15.82872
-    assert v.fair_value == approx(15.82872)
+    a, v = quellmark
+    # EV = 8.0 x EBITDA 349.2885 = 2,794.308; less net debt 420 (model line at FY26A:
+    # borrowings 600 - cash 180) and minorities 95 -> 2,279.308; / 150 = 15.195387
+    assert a.run.lines["net_debt"].value(2026) == approx(420.0)
+    m = v.methods[0]
+    assert m.enterprise_value == approx(2794.308)
+    assert [b.value for b in m.bridge] == approx([-420.0, -95.0])
+    assert v.fair_value == approx(2279.308 / 150)
     xetra, adr = v.targets["xetra"], v.targets["adr"]
-    # Xetra (EUR, 1 share): 15.82872 rounded to EUR 1 -> 16
-    assert xetra.fair_value == approx(16.0)
-    # ETR = 16 / 19.00 - 1 + 0.50 / 19.00 = -0.157895 + 0.026316 = -0.131579 -> Sell
-    assert xetra.etr == approx(16 / 19 - 1 + 0.50 / 19)
+    # Xetra (EUR, 1 share): 15.195 rounded to EUR 1 -> 15
+    assert xetra.fair_value == approx(15.0)
+    # ETR = 15 / 19.00 - 1 + 0.50 / 19.00 = -0.210526 + 0.026316 = -0.184211 -> Sell
+    assert xetra.etr == approx(15 / 19 - 1 + 0.50 / 19)
     assert xetra.rating == "Sell"
-    # ADR: 2 shares x 15.82872 / 0.92 EUR per US$ = 34.410261 -> rounded to US$1 = 34
-    assert adr.fair_value == approx(34.0)
-    # ETR = 34 / 41.30 - 1 + 1.09 / 41.30 = -0.176755 + 0.026392 = -0.150363 -> Sell
-    assert adr.etr == approx(34 / 41.30 - 1 + 1.09 / 41.30)
+    # ADR: 2 shares x 15.195387 / 0.92 EUR per US$ = 33.033 -> rounded to US$1 = 33
+    assert adr.fair_value == approx(33.0)
+    # ETR = 33 / 41.30 - 1 + 1.09 / 41.30 = -0.200969 + 0.026392 = -0.174576 -> Sell
+    assert adr.etr == approx(33 / 41.30 - 1 + 1.09 / 41.30)
     assert adr.rating == "Sell"
 
 

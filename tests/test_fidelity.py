@@ -188,7 +188,10 @@ def test_targets_and_rating(model: Model) -> None:
     assert v.targets["h"].fair_value == 204
     assert {t.rating for t in v.targets.values()} == {"Buy"}
     assert [p.multiple for p in v.parts] == [10.0, 6.5, 2.0, 1.0]
-    assert v.net_cash_discount == 0.30
+    # The revenue multiples are enterprise values: group net cash, 30% off, is added to them once.
+    (cash,) = v.methods[0].bridge
+    assert (cash.amount, cash.discount) == (265000, 0.30)
+    assert [p.basis for p in v.parts] == ["equity", "enterprise", "enterprise", "enterprise"]
     cloud = next(p for p in v.parts if p.key == "cloud")
     assert cloud.metric == pytest.approx(227110, abs=1000)
     assert not isinstance(v.targets["ads"].etr, NotMeaningful)

@@ -709,7 +709,7 @@ def test_valuation_metric_is_an_unknown_line(note_copy: Path) -> None:
         problems_of(note_copy),
         f,
         at(f, "rev_aidcc"),
-        "parts[2].metric",
+        "methods[0].parts[2].metric",
         "unknown line 'rev_aidcc'; did you mean 'rev_aidc'?",
     )
 
@@ -721,7 +721,7 @@ def test_valuation_metric_without_a_value_in_the_valuation_year(note_copy: Path)
         problems_of(note_copy),
         f,
         at(f, "metric: ecommerce_net_profit", "ecommerce_net_profit"),
-        "parts[0].metric",
+        "methods[0].parts[0].metric",
         "'ecommerce_net_profit' has no value for FY27E",
     )
 
@@ -754,14 +754,16 @@ def test_shares_line_that_is_not_a_share_count(note_copy: Path) -> None:
     ("metric", "message"),
     [
         ("capex_to_cloud", "'capex_to_cloud' is in %; a multiple needs a money line"),
-        ("capex", "'capex' is in CNY bn but 'ecommerce_net_profit' in CNY mn: value every part in one unit"),
-        ("maas_market", "'maas_market' is not on the timeline of 'diluted_shares'"),
+        ("capex", "'capex' is in CNY bn but 'ecommerce_net_profit' in CNY mn: value everything in one unit"),
+        ("maas_market", "'maas_market' is not on the timeline of the shares line"),
     ],
 )
 def test_valuation_metric_of_the_wrong_kind(note_copy: Path, metric: str, message: str) -> None:
     f = note_copy / "valuation.yaml"
     edit(f, "    metric: rev_others", f"    metric: {metric}")
-    expect(problems_of(note_copy), f, at(f, f"metric: {metric}", metric), "parts[3].metric", message)
+    expect(
+        problems_of(note_copy), f, at(f, f"metric: {metric}", metric), "methods[0].parts[3].metric", message
+    )
 
 
 # --------------------------------------------------------------------------- through the command line

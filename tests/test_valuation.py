@@ -1,21 +1,29 @@
-"""SOTP, conversion per listing, rounding and rating on cases worked by hand.
+"""Methods, the EV-to-equity bridge, blends, conversion per listing, rounding and rating,
+each on a case worked by hand.
 
 The main case is tests/factories.py's tiny_valuation_model (FY27E): rev_cloud 31,600,
 rev_aidc 60,000, adj_net_income 30,000 (CNY mn), 8,000 mn diluted shares; US$1 = Rmb7.0,
 HK$1 = Rmb0.9; the ADS is 8 shares rounded to US$5, the H share 1 share rounded to HK$1.
+The revenue parts are on EV/Sales (enterprise values), the core on P/E (equity).
 """
 
 from __future__ import annotations
 
+import typing
 from typing import Any
 
 import pytest
 
-from reportgen.errors import ModelError
+from reportgen.errors import ValuationError
 from reportgen.model.engine import ModelRun
-from reportgen.model.valuation import Valuation, build_valuation, rate, round_to
+from reportgen.model.methods import METHODS
+from reportgen.model.valuation import Valuation, build_valuation, rate, round_to, valuation_lines
+from reportgen.schema import Method
 from tests.factories import (
+    TINY_CASH,
+    TINY_PARTS,
     line,
+    multiples,
     run,
     tiny_company,
     tiny_house,
@@ -40,27 +48,140 @@ def test_the_model_gives_the_hand_worked_metrics(main_run: ModelRun) -> None:
     assert main_run.lines["rev_cloud"].value(2027) == pytest.approx(31600)
 
 
-def test_sum_of_the_parts(main_run: ModelRun) -> None:
+# --------------------------------------------------------------------------- the registry
+
+
+def test_every_method_the_schema_admits_is_registered_with_its_basis() -> None:
+    assert set(typing.get_args(Method)) == set(METHODS)
+    enterprise = {name for name, m in METHODS.items() if m.basis == "enterprise"}
+    assert enterprise == {"EV/EBITDA", "EV/EBITA", "EV/EBIT", "EV/Sales"}
+    assert METHODS["dividend yield"].value(1000.0, 0.04) == pytest.approx(25000.0)  # 1,000 / 4%
+    assert METHODS["P/E"].value(30.0, 10.0) == pytest.approx(300.0)
+
+
+# --------------------------------------------------------------------------- sum of the parts
+
+
+def test_ev_parts_are_bridged_once_and_equity_parts_added(main_run: ModelRun) -> None:
     v = value(main_run)
-    # cloud 31,600 x 2 = 63,200; intl 60,000 x 1; core 30,000 x 10 = 300,000 (P/S, P/S, P/E)
+    (m,) = v.methods
+    # EV parts: cloud 31,600 x 2 = 63,200; intl 60,000 x 1 = 60,000 -> EV 123,200
+    # bridge: net cash 10,000 x (1 - 0.3) = 7,000; equity part: core 30,000 x 10 = 300,000
     assert [p.value for p in v.parts] == pytest.approx([63200, 60000, 300000])
-    assert [p.method for p in v.parts] == ["P/S", "P/S", "P/E"]
-    assert v.net_cash_value == pytest.approx(7000)  # 10,000 x (1 - 0.3)
-    assert v.equity_value == pytest.approx(430200)  # 63,200 + 60,000 + 300,000 + 7,000
+    assert [p.basis for p in v.parts] == ["enterprise", "enterprise", "equity"]
+    assert m.enterprise_value == pytest.approx(123200)
+    assert [(b.amount, b.value) for b in m.bridge] == [(10000, pytest.approx(7000))]
+    assert m.equity_value == pytest.approx(430200)  # 123,200 + 7,000 + 300,000
+    assert v.equity_value == pytest.approx(430200)
     # CNY mn / mn shares = CNY per share: 430,200 / 8,000 = 53.775
     assert v.per_share_factor == pytest.approx(1.0)
     assert v.fair_value == pytest.approx(53.775)
     assert v.parts[2].share == pytest.approx(300000 / 430200)
     assert v.parts[0].per_share == pytest.approx(7.9)  # 63,200 / 8,000
-    assert v.net_cash_per_share == pytest.approx(0.875)  # 7,000 / 8,000
+    assert m.bridge[0].per_share == pytest.approx(0.875)  # 7,000 / 8,000
+    assert m.bridge[0].display_label == "Net cash, less 30% discount"
     assert (v.year, v.unit, v.shares) == (2027, "CNY mn", pytest.approx(8000))
-    assert v.cash_label == "Net cash, less 30% discount"
+
+
+def test_a_method_of_equity_parts_only_is_never_bridged(main_run: ModelRun) -> None:
+    # Core 30,000 x 10 = 300,000 is already equity: net cash must not be added again.
+    only_equity = [TINY_PARTS[2]]
+    v = build_valuation(tiny_valuation(parts=only_equity), main_run, tiny_company(), tiny_house())
+    assert v.methods[0].enterprise_value is None
+    assert v.methods[0].bridge == ()
+    assert v.equity_value == pytest.approx(300000)
+    assert v.fair_value == pytest.approx(37.5)  # 300,000 / 8,000
+
+
+def test_bridge_kinds_signs_and_haircuts(main_run: ModelRun) -> None:
+    bridge = [
+        {"key": "debt", "label": "Net debt", "kind": "net_debt", "amount": 20000.0, "discount": 0.3},
+        {"key": "mi", "label": "Minorities", "kind": "minorities", "amount": 5000.0},
+        {"key": "assoc", "label": "Associates", "kind": "associates", "amount": 4000.0, "discount": 0.25},
+        {"key": "inv", "label": "Investments", "kind": "investments", "amount": 1000.0},
+        {"key": "adj", "label": "Pension deficit", "kind": "other", "amount": -800.0},
+    ]
+    v = build_valuation(tiny_valuation(bridge=bridge), main_run, tiny_company(), tiny_house())
+    effects = [b.value for b in v.methods[0].bridge]
+    # debt -20,000 (a haircut never shrinks debt); minorities -5,000; associates 4,000 x 0.75
+    # = 3,000; investments +1,000; other as signed -800
+    assert effects == pytest.approx([-20000, -5000, 3000, 1000, -800])
+    # 123,200 - 20,000 - 5,000 + 3,000 + 1,000 - 800 + 300,000 = 401,400
+    assert v.equity_value == pytest.approx(401400)
+    assert v.fair_value == pytest.approx(401400 / 8000)
+
+
+def test_a_bridge_item_read_from_a_model_line() -> None:
+    # net_debt is 1,500 at FY24 (the last reported year) and 900 at FY26.
+    model = tiny_model(
+        {
+            "ebitda": line("CNY mn", values={2027: 1000.0}),
+            "net_debt": line("CNY mn", values={2024: 1500.0, 2026: 900.0}),
+            "shares": line("mn shares", values=100.0),
+        }
+    )
+    parts = [{"key": "g", "name": "Group", "method": "EV/EBITDA", "metric": "ebitda", "multiple": 8.0}]
+    bridge = [{"key": "nd", "label": "Net debt", "kind": "net_debt", "line": "net_debt"}]
+    at_last_actual = tiny_valuation(shares="shares", parts=parts, bridge=bridge)
+    v = build_valuation(at_last_actual, run(model), tiny_company(), tiny_house())
+    assert v.equity_value == pytest.approx(6500)  # 1,000 x 8 = 8,000 EV - 1,500 (FY24A)
+    at_fy26 = tiny_valuation(shares="shares", parts=parts, bridge=[{**bridge[0], "period": 2026}])
+    v = build_valuation(at_fy26, run(model), tiny_company(), tiny_house())
+    assert v.equity_value == pytest.approx(7100)  # 8,000 - 900
+    assert v.fair_value == pytest.approx(71.0)  # 7,100 / 100
+
+
+def test_holding_company_discount_applies_to_the_parts_not_the_bridge(main_run: ModelRun) -> None:
+    method = multiples(TINY_PARTS, holding_discount=0.1)
+    v = build_valuation(tiny_valuation(methods=[method]), main_run, tiny_company(), tiny_house())
+    # parts 63,200 + 60,000 + 300,000 = 423,200; less 10% = 380,880; plus net cash 7,000 = 387,880
+    assert v.methods[0].gross_value == pytest.approx(423200)
+    assert v.equity_value == pytest.approx(387880)
+
+
+def test_dividend_yield_values_equity() -> None:
+    model = tiny_model(
+        {"divs": line("CNY mn", values={2027: 1000.0}), "shares": line("mn shares", values=100.0)}
+    )
+    parts = [{"key": "g", "name": "G", "method": "dividend yield", "metric": "divs", "multiple": 0.04}]
+    v = build_valuation(
+        tiny_valuation(shares="shares", parts=parts, bridge=[]), run(model), tiny_company(), tiny_house()
+    )
+    assert v.equity_value == pytest.approx(25000)  # 1,000 / 4%
+    assert v.fair_value == pytest.approx(250)  # 25,000 / 100
+
+
+def test_a_blend_weights_each_methods_value_per_share(main_run: ModelRun) -> None:
+    sotp = multiples(TINY_PARTS, key="sotp", weight=0.6)
+    pe = multiples([{**TINY_PARTS[2], "multiple": 12.0}], key="pe", weight=0.4)
+    v = build_valuation(tiny_valuation(methods=[sotp, pe]), main_run, tiny_company(), tiny_house())
+    # sotp 430,200 / 8,000 = 53.775; pe 30,000 x 12 = 360,000 / 8,000 = 45.0 (no bridge)
+    assert [m.per_share for m in v.methods] == pytest.approx([53.775, 45.0])
+    # 0.6 x 53.775 + 0.4 x 45.0 = 32.265 + 18.0 = 50.265
+    assert v.fair_value == pytest.approx(50.265)
+    assert v.equity_value == pytest.approx(0.6 * 430200 + 0.4 * 360000)
+    assert v.lead.key == "sotp"
+
+
+def test_weights_must_sum_to_one(main_run: ModelRun) -> None:
+    a = multiples(TINY_PARTS, key="a", weight=0.5)
+    b = multiples(TINY_PARTS, key="b", weight=0.4)
+    with pytest.raises(ValuationError, match=r"method weights sum to 0\.9; they must sum to 1"):
+        build_valuation(tiny_valuation(methods=[a, b]), main_run, tiny_company(), tiny_house())
+
+
+def test_valuation_lines_lists_what_the_valuation_reads() -> None:
+    assert valuation_lines(tiny_valuation()) == {"diluted_shares", "rev_cloud", "rev_aidc", "adj_net_income"}
+
+
+# --------------------------------------------------------------------------- targets per listing
 
 
 def test_targets_per_listing(main_run: ModelRun) -> None:
     v = value(main_run)
     ads, h = v.targets["ads"], v.targets["h"]
     assert ads.fair_value == 60  # 53.775 x 8 / 7.0 = 61.46 -> nearest 5
+    assert ads.unrounded == pytest.approx(61.4571, abs=1e-4)
     assert h.fair_value == 60  # 53.775 / 0.9 = 59.75 -> nearest 1
     assert ads.upside == pytest.approx(0.20)  # 60 / 50 - 1
     assert ads.dividend_yield == pytest.approx(0.02)  # 1 / 50
@@ -91,15 +212,6 @@ def test_rating_uses_the_return_as_printed(main_run: ModelRun, price: float, rat
     assert v.targets["ads"].rating == rating
 
 
-def test_net_debt_counts_in_full(main_run: ModelRun) -> None:
-    v = tiny_valuation(net_cash={"amount": -10000.0, "discount": 0.3, "note": "debt"})
-    val = build_valuation(v, main_run, tiny_company(), tiny_house())
-    assert val.net_cash_value == pytest.approx(-10000)  # no 30% "discount" on debt
-    assert val.equity_value == pytest.approx(63200 + 60000 + 300000 - 10000)
-    assert val.fair_value == pytest.approx(413200 / 8000)
-    assert val.cash_label == "Net debt"
-
-
 # --------------------------------------------------------------------------- units and rounding
 
 
@@ -109,13 +221,13 @@ def one_part(
     unit: str = "CNY mn",
     shares: float = 8000.0,
     shares_unit: str = "mn shares",
-    method: str = "P/E",
+    method: str = "EV/EBITDA",
     multiple: float = 10.0,
     net_cash: float = 0.0,
     discount: float = 0.0,
     **company: Any,
 ) -> Valuation:
-    """One part valued at ``multiple`` x ``metric`` (FY27E), plus net cash."""
+    """One part valued at ``multiple`` x ``metric`` (FY27E), plus net cash through the bridge."""
     model = tiny_model(
         {
             "earnings": line(unit, values={2027: metric}),
@@ -125,7 +237,7 @@ def one_part(
     valuation = tiny_valuation(
         shares="shares",
         parts=[{"key": "all", "name": "All", "method": method, "metric": "earnings", "multiple": multiple}],
-        net_cash={"amount": net_cash, "discount": discount, "note": "n"},
+        bridge=[{**TINY_CASH, "amount": net_cash, "discount": discount}],
     )
     return build_valuation(valuation, run(model), tiny_company(**company), tiny_house())
 
@@ -137,7 +249,7 @@ def test_metrics_in_bn_over_mn_shares() -> None:
     assert v.per_share_factor == pytest.approx(1000.0)
     assert v.equity_value == pytest.approx(51.0)
     assert v.fair_value == pytest.approx(51.0)
-    assert v.net_cash_per_share == pytest.approx(1.0)  # 1 / 1,000 x 1,000
+    assert v.methods[0].bridge[0].per_share == pytest.approx(1.0)  # 1 / 1,000 x 1,000
     assert v.targets["ads"].fair_value == 60  # 51 x 8 / 7 = 58.29 -> nearest 5
     assert v.targets["h"].fair_value == 57  # 51 / 0.9 = 56.67 -> nearest 1
 
@@ -202,25 +314,26 @@ def test_rating_thresholds(etr: float, rating: str) -> None:
     [(0.0, "P/E"), (-500.0, "P/E"), (0.0, "P/S"), (-1.0, "EV/EBITA")],
 )
 def test_zero_or_negative_metric_is_an_error(metric: float, method: str) -> None:
-    with pytest.raises(ModelError, match=f"All: a {method} multiple of a zero or negative earnings"):
+    with pytest.raises(
+        ValuationError, match=f"All: a {method} multiple of a zero or negative earnings"
+    ) as info:
         one_part(metric, method=method)
+    assert info.value.loc == ("methods", 0, "parts", 0, "metric")
 
 
 def test_missing_metric_is_an_error() -> None:
     model = tiny_model(
         {"earnings": line("CNY mn", values={2026: 1.0}), "shares": line("mn shares", values=1.0)}
     )
-    valuation = tiny_valuation(
-        shares="shares",
-        parts=[{"key": "all", "name": "All", "method": "P/E", "metric": "earnings", "multiple": 10.0}],
-    )
-    with pytest.raises(ModelError, match="All needs earnings for 2027, which the model lacks"):
+    parts = [{"key": "all", "name": "All", "method": "P/E", "metric": "earnings", "multiple": 10.0}]
+    valuation = tiny_valuation(shares="shares", parts=parts, bridge=[])
+    with pytest.raises(ValuationError, match="All needs earnings for 2027, which the model lacks"):
         build_valuation(valuation, run(model), tiny_company(), tiny_house())
 
 
 @pytest.mark.parametrize("shares", [0.0, -8000.0])
 def test_non_positive_shares_are_an_error(shares: float) -> None:
-    with pytest.raises(ModelError, match="diluted shares for 2027 must be positive"):
+    with pytest.raises(ValuationError, match="diluted shares for 2027 must be positive"):
         one_part(1000.0, shares=shares)
 
 
@@ -232,5 +345,22 @@ def test_non_positive_shares_are_an_error(shares: float) -> None:
     ],
 )
 def test_non_positive_equity_is_an_error(net_cash: float, equity: str) -> None:
-    with pytest.raises(ModelError, match=f"equity value is {equity}; a target price needs a positive value"):
+    with pytest.raises(
+        ValuationError, match=f"equity value is {equity}; a target price needs a positive value"
+    ):
         one_part(1000.0, net_cash=net_cash, discount=0.3)
+
+
+def test_the_old_layout_is_refused_with_directions() -> None:
+    from pydantic import ValidationError
+
+    from reportgen.schema import ValuationFile
+
+    old = {
+        "year": 2027,
+        "shares": "s",
+        "parts": [{"key": "a", "name": "A", "method": "P/E", "metric": "m", "multiple": 1.0}],
+        "net_cash": {"amount": 1.0, "discount": 0.0, "note": "n"},
+    }
+    with pytest.raises(ValidationError, match="put the parts under methods"):
+        ValuationFile.model_validate(old, strict=True)
