@@ -126,9 +126,7 @@ def render_html(
         check_results_file(note_folder)
     coverage = build_coverage(ledger, a.house, a.company.note.date)
     step("rendering HTML")
-    ctx = build_context(
-        a, valuation, charts, coverage, previous=previous, history=history, results=results
-    )
+    ctx = build_context(a, valuation, charts, coverage, previous=previous, history=history, results=results)
     html = render_note(ctx, [templates])
     warnings = results.warnings if results is not None else ()
     return Rendered(html, {c.key: c.svg for c in charts.items}, a.logo, warnings)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.assumptions import Assumptions, load_assumptions
+from reportgen.errors import ModelError, ReportgenError
 from reportgen.gitrev import RevisionError, materialise
 from reportgen.ledger import Ledger
 from reportgen.model.valuation import Valuation, build_valuation
@@ -36,7 +37,23 @@ def load_previous(folder: Path, label: str | None = None) -> PreviousVersion:
 def previous_at(rev: str, folder: Path, label: str | None = None) -> PreviousVersion:
     """The note in ``folder`` as it was at git revision ``rev`` (``HEAD~1``, a tag, a commit)."""
     with materialise(rev, folder) as (old, revision):
-        return load_previous(old, label or f"{rev} ({revision.short})")
+        label = label or f"{rev} ({revision.short})"
+        try:
+            return load_previous(old, label)
+        except ReportgenError as exc:
+            # Name files as REV:path, never by the temporary checkout's path.
+            text = exc.format_message()
+            for tmp, shown in ((old, folder), (old.parent, folder.parent)):
+                text = text.replace(str(tmp), f"{rev}:{_relative(shown)}")
+            message = f"the previous version ({label}) cannot be loaded: {text}"
+            raise (ModelError if exc.exit_code == 2 else ReportgenError)(message) from None
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def previous_from_ledger(folder: Path, ledger: Ledger, note_date: dt.date) -> PreviousVersion | None:

@@ -341,10 +341,10 @@ def test_estimate_changes_compare_with_the_published_pre_results_version() -> No
     commit the ledger records (no hand-typed previous block).
 
     Old version: revenue FY23E typed as 998,000; new: 717,289 x 1.185 x 1.118 = 950,286.
-    Old target: P/E 14 x FY23E net income 178,500 = 2,499,000, plus net cash
-    350,000 x (1 - 0.30) = 245,000 -> 2,744,000 / 21,500 shares = Rmb127.628 per share;
-    per ADS 127.628 x 8 / 6.35 = US$160.79 -> US$160 (steps of 5);
-    per H share 127.628 / 0.8150 = HK$156.60 -> HK$157.
+    Old target: EV/EBITA 13.5 x FY23E adjusted EBITA 178,000 = 2,403,000, plus net cash
+    350,000 x (1 - 0.30) = 245,000 -> 2,648,000 / 21,500 shares = Rmb123.163 per share;
+    per ADS 123.163 x 8 / 6.35 = US$155.17 -> US$155 (steps of 5);
+    per H share 123.163 / 0.8150 = HK$151.12 -> HK$151.
     """
     from reportgen.assumptions import load_assumptions
     from reportgen.ledger import ledger_path, load_ledger
@@ -358,7 +358,7 @@ def test_estimate_changes_compare_with_the_published_pre_results_version() -> No
     year = new.timeline.normalise(2023)
     assert old.value(year) == 998_000
     assert new.value(year) == pytest.approx(717_289 * 1.185 * 1.118)
-    assert previous.valuation.fair_value == pytest.approx(2_744_000 / 21_500)
-    assert previous.valuation.targets["ads"].fair_value == 160
-    assert previous.valuation.targets["h"].fair_value == 157
+    assert previous.valuation.fair_value == pytest.approx(2_648_000 / 21_500)
+    assert previous.valuation.targets["ads"].fair_value == 155
+    assert previous.valuation.targets["h"].fair_value == 151
     assert previous.valuation.targets["ads"].rating == "Buy"
