@@ -9,6 +9,7 @@ files are reported together, each as ``file:line:col: field: message``.
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from reportgen.schema import (
     TableSpec,
     ValuationFile,
 )
+from reportgen.sources import read_input
 from reportgen.yamlsource import Loc, SourceMap, load_yaml, validate
 
 HOUSE_FILE = "house.yaml"
@@ -84,10 +86,14 @@ def load_assumptions(folder: Path, house_file: Path | None = None) -> Assumption
     problems: list[str] = []
     sources: dict[str, SourceMap] = {}
     house_file = house_file or house_path_for(folder)
+    # Files may be links, but only to files among the assumptions: never to anything outside them.
+    note_roots = (folder.parent, folder)
+    house_roots = (house_file.parent,)
 
     def load(path: Path, model: type[M], checks: Iterable[Any] = ()) -> M | None:
+        roots = house_roots if path == house_file else note_roots
         try:
-            data, smap = load_yaml(path)
+            data, smap = load_yaml(path, roots)
             sources[path.name] = smap
             return validate(model, data, smap, checks=list(checks))  # type: ignore[return-value]
         except AssumptionsError as exc:
@@ -95,6 +101,7 @@ def load_assumptions(folder: Path, house_file: Path | None = None) -> Assumption
             return None
 
     house = load(house_file, House, [_check_house, _logo_checker(house_file.parent)])
+    logo = _logo_path(house_file.parent, house, problems) if house else None
     company_checks = [_check_company, *([_rating_checker(house)] if house else [])]
     company = load(folder / "company.yaml", CompanyFile, company_checks)
     compiled: list[CompiledModel] = []
@@ -110,9 +117,9 @@ def load_assumptions(folder: Path, house_file: Path | None = None) -> Assumption
     exhibits = load(folder / "exhibits.yaml", ExhibitsFile, [_exhibits_checker(run)] if run else [])
     narrative = load(folder / "narrative.yaml", NarrativeFile, [_narrative_checker(exhibits)])
     prices = None
-    if company is not None and (folder / PRICES_FILE).is_file():
+    if company is not None and os.path.lexists(folder / PRICES_FILE):
         try:
-            prices = load_prices(folder / PRICES_FILE, company)
+            prices = load_prices(folder / PRICES_FILE, company, note_roots)
         except AssumptionsError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -130,7 +137,7 @@ def load_assumptions(folder: Path, house_file: Path | None = None) -> Assumption
         compiled=compiled[0],
         run=run,
         prices=prices,
-        logo=house_file.parent / house.logo if house.logo else None,
+        logo=logo,
         narrative_source=sources["narrative.yaml"],
     )
 
@@ -166,11 +173,11 @@ def _check_house(house: BaseModel) -> Iterator[tuple[Loc, str]]:
             yield ("colours", name), f"expected a colour like '#0B3C5D', got {value!r}"
 
 
-def _is_svg(path: Path) -> bool:
+def _is_svg(raw: bytes) -> bool:
     """Well-formed XML whose root is <svg>: what WeasyPrint and browsers can draw."""
     try:
-        root = ElementTree.parse(path).getroot()
-    except (ElementTree.ParseError, OSError):
+        root = ElementTree.fromstring(raw)
+    except ElementTree.ParseError:
         return False
     return root.tag.rsplit("}", 1)[-1] == "svg"
 
@@ -185,18 +192,26 @@ def _logo_checker(folder: Path) -> Any:
             yield ("logo",), "give the logo as a file name beside house.yaml"
         elif path.suffix.lower() not in {".svg", ".png"}:
             yield ("logo",), f"expected an .svg or .png file, got {house.logo!r}"
-        elif not path.is_file():
+        elif not os.path.lexists(path):
             yield ("logo",), f"no file {house.logo!r} beside house.yaml"
         else:
-            ok = (
-                _is_svg(path)
-                if path.suffix.lower() == ".svg"
-                else path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-            )
+            try:
+                raw = read_input(path, (folder,))
+            except AssumptionsError as exc:
+                yield ("logo",), exc.problems[0].split(": ", 1)[-1]
+                return
+            ok = _is_svg(raw) if path.suffix.lower() == ".svg" else raw[:8] == b"\x89PNG\r\n\x1a\n"
             if not ok:
                 yield ("logo",), f"{house.logo!r} is not a readable {path.suffix.lower()[1:].upper()} image"
 
     return check
+
+
+def _logo_path(folder: Path, house: House, problems: list[str]) -> Path | None:
+    """The logo beside house.yaml, once ``_logo_checker`` found it inside the assumptions and readable."""
+    if house.logo is None or problems:
+        return None
+    return folder / house.logo
 
 
 def _rating_checker(house: House) -> Any:

@@ -463,7 +463,8 @@ def test_prices_csv_must_be_utf8_and_may_carry_a_bom(note_copy: Path) -> None:
     assert load_assumptions(note_copy).prices is not None
     f.write_bytes(raw.replace(b"# Daily", "# Caf\u00e9 daily".encode("latin-1")))
     (problem,) = problems_of(note_copy)
-    assert "prices.csv: not UTF-8 text" in problem and "save the file as CSV UTF-8" in problem
+    # "# Caf\xe9" in Latin-1: the bad byte is the sixth character of line 1.
+    assert "prices.csv:1:6: file is not valid UTF-8 (byte 0xe9)" in problem and "save it as UTF-8" in problem
 
 
 def test_prices_csv_needs_a_year_of_history(note_copy: Path) -> None:
