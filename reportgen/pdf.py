@@ -49,6 +49,25 @@ def _fetcher_class() -> type:
     return ConfinedFetcher
 
 
+_SCOPES = {"row": "/Row", "rowgroup": "/Row", "col": "/Column", "colgroup": "/Column"}
+
+
+def _scope_header_cells(document: Any, _pdf: Any) -> None:
+    """Give every tagged table header cell the /Scope its HTML ``scope`` states.
+
+    WeasyPrint links data cells to headers (/Headers and /IDs) but drops ``scope``; PDF/UA
+    checkers and some screen readers look for /Scope on the header cell itself. Runs as a
+    WeasyPrint finisher: after tagging, before the objects are written.
+    """
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            mark = getattr(box, "mark", None)
+            if getattr(box, "element_tag", None) != "th" or mark is None or "A" not in mark:
+                continue
+            scope = str(box.element.attrib.get("scope", "col")).lower()
+            mark["A"]["Scope"] = _SCOPES.get(scope, "/Column")
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(level=logging.WARNING)
@@ -97,7 +116,7 @@ def render_pdf(
                     "PDF: the cover runs over one page; shorten the headline, summary or bullets "
                     "in narrative.yaml"
                 )
-            pdf = document.write_pdf(**opts)
+            pdf = document.write_pdf(finisher=_scope_header_cells, **opts)
         except FatalURLFetchingError as exc:
             cause = exc.__cause__ or exc
             raise PdfError(f"PDF: {cause}") from None
