@@ -13,7 +13,6 @@ from typing import Any
 
 from jinja2 import (
     ChoiceLoader,
-    nodes,
     Environment,
     FileSystemLoader,
     StrictUndefined,
@@ -22,6 +21,7 @@ from jinja2 import (
     TemplateSyntaxError,
     Undefined,
     UndefinedError,
+    nodes,
 )
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
@@ -180,7 +180,7 @@ class ProseSandbox(SandboxedEnvironment):
         return tree
 
 
-def _filtered(node: nodes.Expr, name: str) -> nodes.Filter:
+def _filtered(node: nodes.Node, name: str) -> nodes.Filter:
     return nodes.Filter(node, name, [], [], None, None, lineno=node.lineno)
 
 
@@ -199,9 +199,12 @@ def _check_size(left: Any, right: Any, *, repeat: bool) -> None:
             size = sum(s or 0 for s in sizes)
         if size > MAX_PROSE_ITEMS:
             raise RenderError(f"prose may not build text or lists longer than {MAX_PROSE_ITEMS:,}")
-    elif isinstance(left, int) and isinstance(right, int):
-        if left.bit_length() + right.bit_length() > MAX_PROSE_BITS:
-            raise RenderError("a number in prose grew too large")
+    elif (
+        isinstance(left, int)
+        and isinstance(right, int)
+        and left.bit_length() + right.bit_length() > MAX_PROSE_BITS
+    ):
+        raise RenderError("a number in prose grew too large")
 
 
 def _check_power(base: Any, exponent: Any) -> None:
