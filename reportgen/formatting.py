@@ -36,22 +36,25 @@ def _number(value: Any, what: str) -> float:
         raise RenderError(f"{what}: expected a number, got {value!r}") from None
     except OverflowError:
         number = math.inf
-    if math.isnan(number) or math.isinf(number):
+    if math.isnan(number):
         raise RenderError(f"{what}: the model has no value here (NaN)")
-    return number
+    return _printable(number)
 
 
-def _round(value: float, decimals: int) -> Decimal:
-    """Half-up rounding, so 0.125 -> 0.13 as analysts expect (not banker's 0.12).
-
-    A value beyond MAX_PRINTABLE (or infinite) is an input or model problem: exit 2 with the
-    value named, instead of a Decimal overflow deep inside a template.
-    """
+def _printable(value: float) -> float:
+    """``value`` if it can be printed; beyond MAX_PRINTABLE (or infinite) it is an input or model
+    problem: exit 2 naming the value, instead of a Decimal overflow deep inside a template."""
     if not abs(value) < MAX_PRINTABLE:
         raise ModelError(
             f"cannot print {value!r}: figures beyond {MAX_PRINTABLE:.0e} are not printed; "
             "check the units and growth rates in model.yaml"
         )
+    return value
+
+
+def _round(value: float, decimals: int) -> Decimal:
+    """Half-up rounding, so 0.125 -> 0.13 as analysts expect (not banker's 0.12)."""
+    _printable(value)
     if not 0 <= decimals <= 12:
         raise RenderError(f"cannot print {decimals} decimals; use 0 to 12")
     return Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)

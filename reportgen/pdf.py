@@ -49,6 +49,8 @@ def _fetcher_class() -> type:
     return ConfinedFetcher
 
 
+OVERFLOW_TOLERANCE = 0.5
+"""CSS pixels text may stick out past the right margin before the build fails (rounding)."""
 _SCOPES = {"row": "/Row", "rowgroup": "/Row", "col": "/Column", "colgroup": "/Column"}
 
 
@@ -66,6 +68,33 @@ def _scope_header_cells(document: Any, _pdf: Any) -> None:
                 continue
             scope = str(box.element.attrib.get("scope", "col")).lower()
             mark["A"]["Scope"] = _SCOPES.get(scope, "/Column")
+
+
+def _overflowing_text(document: Any) -> list[str]:
+    """Text that runs past a page's right margin: a word too long to wrap, or a no-wrap cell.
+
+    Print CSS wraps long words where it can (``overflow-wrap``); whatever still sticks out
+    would be clipped or printed over the margin, so the build fails naming the text instead.
+    """
+    from weasyprint.formatting_structure import boxes
+
+    def walk(box: Any) -> Iterator[Any]:
+        if isinstance(box, boxes.MarginBox):  # running headers and footers live in the margin
+            return
+        yield box
+        if isinstance(box, boxes.ParentBox):
+            for child in box.children:
+                yield from walk(child)
+
+    found = []
+    for number, page in enumerate(document.pages, start=1):
+        page_box = page._page_box
+        right = page_box.content_box_x() + page_box.width + OVERFLOW_TOLERANCE
+        for box in walk(page_box):
+            if isinstance(box, boxes.TextBox) and box.position_x + box.width > right:
+                text = box.text if len(box.text) <= 50 else box.text[:47] + "..."
+                found.append(f"page {number}: {text!r}")
+    return found
 
 
 class _Collect(logging.Handler):
@@ -115,6 +144,12 @@ def render_pdf(
                 raise PdfError(
                     "PDF: the cover runs over one page; shorten the headline, summary or bullets "
                     "in narrative.yaml"
+                )
+            overflow = _overflowing_text(document)
+            if overflow:
+                raise PdfError(
+                    "PDF: text runs past the right margin (a word too long to wrap, or a long name "
+                    "in a table); shorten it or add spaces:\n" + "\n".join(f"  {o}" for o in overflow[:5])
                 )
             pdf = document.write_pdf(finisher=_scope_header_cells, **opts)
         except FatalURLFetchingError as exc:

@@ -27,7 +27,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from reportgen.context import Namespace, NoteContext
-from reportgen.errors import ProseError, RenderError
+from reportgen.errors import ModelError, ProseError, RenderError
 from reportgen.formatting import make_filters
 from reportgen.model.line import Line, Quantity
 from reportgen.model.ratios import NotMeaningful
@@ -133,6 +133,10 @@ class ProseSandbox(SandboxedEnvironment):
             return True
         return attr in PROSE_ATTRIBUTES.get(type(obj), frozenset())
 
+    def wrap_str_format(self, value: Any) -> None:
+        """No ``str.format``: the base sandbox allows it, but it prints numbers without a filter."""
+        return None
+
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:
             raise RenderError(f"prose took more than {PROSE_SECONDS:g}s to render; simplify the loops")
@@ -159,7 +163,10 @@ class ProseSandbox(SandboxedEnvironment):
 
     def text_only(self, value: Any) -> Any:
         """An operand of ``~``: text (or Undefined, which fails when printed), never a bare number."""
-        return _prose_finalize(value)
+        value = _prose_finalize(value)
+        if isinstance(value, str) and len(value) > MAX_PROSE_ITEMS:
+            raise RenderError(f"prose may not build text or lists longer than {MAX_PROSE_ITEMS:,}")
+        return value
 
     def harden(self, source: str) -> nodes.Template:
         """Parse prose and route its loops and ``~`` joins through the checks above."""
@@ -285,6 +292,7 @@ def make_prose(
         except (
             TemplateError,
             RenderError,
+            ModelError,
             TypeError,
             ValueError,
             AttributeError,
@@ -296,7 +304,8 @@ def make_prose(
             if isinstance(exc, TemplateSyntaxError):
                 message = f"template syntax: {exc.message}"
             else:
-                message = exc.message if isinstance(exc, RenderError) and exc.message else str(exc)
+                known = isinstance(exc, RenderError | ModelError) and exc.message
+                message = exc.message if known else str(exc)
             raise fail(loc, f"{message}{culprit(text)}") from None
 
     return prose
