@@ -303,9 +303,10 @@ def make_prose(
         ) as exc:
             if isinstance(exc, TemplateSyntaxError):
                 message = f"template syntax: {exc.message}"
+            elif isinstance(exc, RenderError | ModelError) and exc.message:
+                message = exc.message
             else:
-                known = isinstance(exc, RenderError | ModelError) and exc.message
-                message = exc.message if known else str(exc)
+                message = str(exc)
             raise fail(loc, f"{message}{culprit(text)}") from None
 
     return prose
