@@ -75,25 +75,34 @@ def _overflowing_text(document: Any) -> list[str]:
 
     Print CSS wraps long words where it can (``overflow-wrap``); whatever still sticks out
     would be clipped or printed over the margin, so the build fails naming the text instead.
+    Inside a table the text pushed out is rarely the culprit, so the table's widest text is named.
     """
     from weasyprint.formatting_structure import boxes
 
-    def walk(box: Any) -> Iterator[Any]:
+    def walk(box: Any, table: Any) -> Iterator[tuple[Any, Any]]:
         if isinstance(box, boxes.MarginBox):  # running headers and footers live in the margin
             return
-        yield box
+        if isinstance(box, boxes.TableBox):
+            table = box
+        yield box, table
         if isinstance(box, boxes.ParentBox):
             for child in box.children:
-                yield from walk(child)
+                yield from walk(child, table)
 
-    found = []
+    def texts(box: Any) -> Iterator[Any]:
+        return (b for b, _ in walk(box, None) if isinstance(b, boxes.TextBox))
+
+    found: list[str] = []
     for number, page in enumerate(document.pages, start=1):
         page_box = page._page_box
         right = page_box.content_box_x() + page_box.width + OVERFLOW_TOLERANCE
-        for box in walk(page_box):
+        for box, table in walk(page_box, None):
             if isinstance(box, boxes.TextBox) and box.position_x + box.width > right:
-                text = box.text if len(box.text) <= 50 else box.text[:47] + "..."
-                found.append(f"page {number}: {text!r}")
+                culprit = box if table is None else max(texts(table), key=lambda b: b.width)
+                text = culprit.text if len(culprit.text) <= 50 else culprit.text[:47] + "..."
+                line = f"page {number}: {text!r}" + (" (too wide for its table)" if table else "")
+                if line not in found:
+                    found.append(line)
     return found
 
 
@@ -140,16 +149,16 @@ def render_pdf(
         try:
             source = HTML(string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher)
             document = source.render(**opts)
-            if first_page_anchor and first_page_anchor not in document.pages[0].anchors:
-                raise PdfError(
-                    "PDF: the cover runs over one page; shorten the headline, summary or bullets "
-                    "in narrative.yaml"
-                )
             overflow = _overflowing_text(document)
             if overflow:
                 raise PdfError(
                     "PDF: text runs past the right margin (a word too long to wrap, or a long name "
                     "in a table); shorten it or add spaces:\n" + "\n".join(f"  {o}" for o in overflow[:5])
+                )
+            if first_page_anchor and first_page_anchor not in document.pages[0].anchors:
+                raise PdfError(
+                    "PDF: the cover runs over one page; shorten the headline, summary or bullets "
+                    "in narrative.yaml"
                 )
             pdf = document.write_pdf(finisher=_scope_header_cells, **opts)
         except FatalURLFetchingError as exc:

@@ -27,6 +27,12 @@ from reportgen.render import Exhibits, make_prose
 from reportgen.sources import MAX_FILE_BYTES, read_input
 from reportgen.yamlsource import MAX_DEPTH, MAX_STRING, MAX_VALUES, load_yaml
 from tests.conftest import edit
+from tests.test_pdf_quality import pdfua_findings
+
+SUMMARY_START = (
+    "  Alibaba Cloud sells every layer of the AI stack, from its own T-Head accelerators\n"
+    "  through compute and platform services to Qwen models sold by the token."
+)
 
 SECRET = "TOP-SECRET-OUTSIDE-FILE"
 
@@ -403,3 +409,57 @@ def test_yes_no_words_are_never_taken_silently_for_text(note_copy: Path, word: s
     problem = only_problem(note_copy)
     assert "company.yaml:5:11: company.sector: expected a string, got a boolean" in problem
     assert "put it in quotes" in problem
+
+
+# --------------------------------------------------------------------------- class 8: nothing broken published
+
+
+def make_a_sell_with_a_cut_target(note: Path) -> None:
+    """Prices up, previous targets above the new ones: a Sell with negative returns and a cut."""
+    company = note / "company.yaml"
+    edit(company, "price: 138.60", "price: 300.00")
+    edit(company, "price: 135.90", "price: 294.00")
+    edit(company, "previous_target: 205", "previous_target: 250")
+    edit(company, "previous_target: 204", "previous_target: 250")
+    edit(note / "prices.csv", "2026-05-08,138.60,135.90", "2026-05-08,300.00,294.00")
+
+
+@pytest.mark.slow
+def test_a_sell_with_a_cut_target_prints_single_parentheses(note_copy: Path) -> None:
+    from reportgen.build import render_html
+
+    make_a_sell_with_a_cut_target(note_copy)
+    html = render_html(note_copy).html
+    cover = html.split('id="cover-end"')[0]
+    assert "((" not in html and "))" not in html
+    # Targets stay US$205 and HK$204 (the model did not change). The previous-target row shows
+    # the old target and the cut: 205/250 - 1 = -18.0%, 204/250 - 1 = -18.4%, with a true minus
+    # inside one pair of parentheses.
+    assert "<td>US$250 (\u221218.0%)</td>" in cover and "<td>HK$250 (\u221218.4%)</td>" in cover
+    # Expected price return 205/300 - 1 = -31.67% -> "(31.7%)"; total return adds the yield
+    # 1.05/300 = 0.35%: -31.32% -> "(31.3%)". H share: 204/294 - 1 = -30.61%, plus 1.03/294 =
+    # 0.35% -> -30.26%: "(30.6%)" and "(30.3%)".
+    for text in ("(31.7%)", "(31.3%)", "(30.6%)", "(30.3%)"):
+        assert f"<td>{text}</td>" in cover, text
+    assert re.search(r'class="rating-value">\s*Sell', cover)
+
+
+@pytest.mark.slow
+def test_long_words_in_prose_wrap_and_a_long_ticker_fails_naming_it(note_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    long_word = "Hyperscalerinfrastructureconsolidationprogramme" * 2  # 94 letters, no break
+    edit(note_copy / "company.yaml", "  name: Alibaba Group Holding", f"  name: Alibaba {long_word}")
+    # The word replaces two lines of the summary, so the cover keeps its length.
+    edit(note_copy / "narrative.yaml", SUMMARY_START, f"  {long_word}.")
+    result = CliRunner().invoke(main, ["build", str(note_copy), "--out", str(out)])
+    assert result.exit_code == 0, result.output  # wrapped: nothing sticks out of the page
+    pdf = out / note_copy.name / f"{note_copy.name}.pdf"
+    assert pdfua_findings(pdf) == []
+    before = tree(out / note_copy.name)
+
+    ticker = "BABA" + "X" * 60
+    edit(note_copy / "company.yaml", "ticker: BABA", f"ticker: {ticker}")
+    result = CliRunner().invoke(main, ["build", str(note_copy), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert "runs past the right margin" in result.output and ticker[:40] in result.output
+    assert tree(out / note_copy.name) == before
