@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import errno
 import os
+import random
 import re
 import shutil
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -26,7 +30,7 @@ from reportgen.formatting import cell_multiple, cell_num, cell_pct, fmt_money, f
 from reportgen.render import Exhibits, make_prose
 from reportgen.sources import MAX_FILE_BYTES, read_input
 from reportgen.yamlsource import MAX_DEPTH, MAX_STRING, MAX_VALUES, load_yaml
-from tests.conftest import edit
+from tests.conftest import ROOT, edit
 from tests.test_pdf_quality import pdfua_findings
 
 SUMMARY_START = (
@@ -57,7 +61,7 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-# --------------------------------------------------------------------------- class 2: clean errors
+# ------------------------------------------------------------------------------------- class 2: clean errors
 
 
 @pytest.mark.parametrize(
@@ -168,7 +172,7 @@ def test_build_dot_inside_a_note_folder_with_the_default_output_says_what_to_run
     assert tree(note_copy) == before  # no build/ folder was made inside the note
 
 
-# --------------------------------------------------------------------------- class 3: bounded work
+# ------------------------------------------------------------------------------------- class 3: bounded work
 
 
 @pytest.mark.parametrize("name", ["company.yaml", "narrative.yaml", "prices.csv", "house.yaml"])
@@ -258,7 +262,7 @@ def test_bounded_prose_still_renders_ordinary_text() -> None:
     assert render("{{ (2 ** 10) | num }} and {{ (7 % 4) | num }}") == "1,024 and 3"
 
 
-# --------------------------------------------------------------------------- class 4: escaping
+# ----------------------------------------------------------------------------------------- class 4: escaping
 
 
 @pytest.mark.parametrize(
@@ -297,7 +301,7 @@ def problems_of(folder: Path) -> list[str]:
     return info.value.problems
 
 
-# --------------------------------------------------------------------------- class 5: containment
+# -------------------------------------------------------------------------------------- class 5: containment
 
 
 def outside_file(tmp_path: Path, name: str = "secret.yaml") -> Path:
@@ -380,7 +384,7 @@ def test_read_input_reads_regular_files_inside_its_roots(tmp_path: Path) -> None
         read_input(tmp_path / "missing.yaml")
 
 
-# --------------------------------------------------------------------------- class 6: YAML 1.1
+# ----------------------------------------------------------------------------------------- class 6: YAML 1.1
 
 
 @pytest.mark.parametrize(
@@ -411,7 +415,7 @@ def test_yes_no_words_are_never_taken_silently_for_text(note_copy: Path, word: s
     assert "put it in quotes" in problem
 
 
-# --------------------------------------------------------------------------- class 8: nothing broken published
+# ------------------------------------------------------------------------- class 8: nothing broken published
 
 
 def make_a_sell_with_a_cut_target(note: Path) -> None:
@@ -463,3 +467,52 @@ def test_long_words_in_prose_wrap_and_a_long_ticker_fails_naming_it(note_copy: P
     assert result.exit_code == 1, result.output
     assert "runs past the right margin" in result.output and ticker[:40] in result.output
     assert tree(out / note_copy.name) == before
+
+
+# ------------------------------------------------------------------------ class 9: checkers we did not write
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["corvane-systems", "quellmark-instruments"])
+def test_every_shipped_note_passes_pdfua_and_qpdf(tmp_path: Path, name: str) -> None:
+    """The default note is checked in test_pdf_quality; these are the other two shipped notes."""
+    result = CliRunner().invoke(main, ["build", str(ROOT / "assumptions" / name), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    pdf = tmp_path / name / f"{name}.pdf"
+    assert pdfua_findings(pdf) == []
+    check = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
+    assert check.returncode == 0 and "No syntax or stream encoding errors" in check.stdout
+
+
+# ----------------------------------------------------------------------------------- class 10: killed builds
+
+BUILD = [str(Path(sys.executable).with_name("reportgen")), "build"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [11, 12, 13])
+def test_a_build_killed_at_a_random_moment_leaves_the_old_or_the_new_note(
+    note_copy: Path, tmp_path: Path, seed: int
+) -> None:
+    """SIGKILL (no chance to clean up) at a random instant of a whole build, then the next build."""
+    out = tmp_path / "out"
+    subprocess.run([*BUILD, str(note_copy), "--out", str(out)], check=True, capture_output=True)
+    old = tree(out / note_copy.name)
+    edit(note_copy / "company.yaml", "  sector: China Internet", "  sector: China Internet Platforms")
+    rng = random.Random(seed)
+    started = time.perf_counter()
+    build = subprocess.Popen([*BUILD, str(note_copy), "--out", str(out)], stderr=subprocess.DEVNULL)
+    time.sleep(rng.uniform(0.5, 6.0))  # a build takes 4-10 s here: kills land in every stage
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    elapsed = time.perf_counter() - started
+    now = tree(out / note_copy.name)
+    if now != old:  # the kill came after the switch: the new note is complete
+        assert set(now) == set(old), f"seed {seed}, killed after {elapsed:.1f}s"
+        assert b"China Internet Platforms" in now[f"{note_copy.name}.html"]
+        assert now[f"{note_copy.name}.pdf"].rstrip().endswith(b"%%EOF")
+    leftovers = [p for p in os.listdir(out) if p != note_copy.name]
+    # The next build removes whatever the killed one left, and publishes the new note.
+    subprocess.run([*BUILD, str(note_copy), "--out", str(out)], check=True, capture_output=True)
+    assert b"China Internet Platforms" in tree(out / note_copy.name)[f"{note_copy.name}.html"]
+    assert sorted(os.listdir(out)) == sorted([note_copy.name, os.readlink(out / note_copy.name)]), leftovers
