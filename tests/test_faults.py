@@ -168,7 +168,12 @@ def test_build_dot_inside_a_note_folder_with_the_default_output_says_what_to_run
     before = tree(note_copy)
     result = CliRunner().invoke(main, ["build", "."])
     assert result.exit_code == 2, result.output
-    assert "would overwrite inputs" in result.output and "choose another --out" in result.output
+    # The copy lies in tmp/assumptions/<note>, away from the repository: the hint points at the
+    # repository's build/ folder from here.
+    hint = os.path.relpath(ROOT / "build", note_copy)
+    assert (
+        "would overwrite inputs" in result.output and f"choose another --out (e.g. {hint})" in result.output
+    )
     assert tree(note_copy) == before  # no build/ folder was made inside the note
 
 
