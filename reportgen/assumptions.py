@@ -21,6 +21,7 @@ from xml.etree import ElementTree
 from pydantic import BaseModel
 
 from reportgen.errors import AssumptionsError, ModelError
+from reportgen.formatting import MAX_PRINTABLE
 from reportgen.model.engine import CompiledModel, ModelRun, compile_model, run_model
 from reportgen.periods import MONTHS, PeriodError, Timeline
 from reportgen.prices import PRICES_FILE, PriceHistory, load_prices
@@ -37,7 +38,7 @@ from reportgen.schema import (
     ValuationFile,
 )
 from reportgen.sources import read_input
-from reportgen.yamlsource import Loc, SourceMap, load_yaml, validate
+from reportgen.yamlsource import Loc, SourceMap, format_problem, load_yaml, validate
 
 HOUSE_FILE = "house.yaml"
 NOTE_FILES = ("company.yaml", "model.yaml", "valuation.yaml", "exhibits.yaml", "narrative.yaml")
@@ -113,6 +114,8 @@ def load_assumptions(folder: Path, house_file: Path | None = None) -> Assumption
             run = run_model(compiled[0])
         except ModelError as exc:
             problems.append(exc.format_message())
+        if run is not None:
+            problems.extend(_oversized(run, sources["model.yaml"]))
     valuation = load(folder / "valuation.yaml", ValuationFile, [_valuation_checker(run)] if run else [])
     exhibits = load(folder / "exhibits.yaml", ExhibitsFile, [_exhibits_checker(run)] if run else [])
     narrative = load(folder / "narrative.yaml", NarrativeFile, [_narrative_checker(exhibits)])
@@ -171,6 +174,22 @@ def _check_house(house: BaseModel) -> Iterator[tuple[Loc, str]]:
             )
         elif not HEX_COLOUR.fullmatch(value):
             yield ("colours", name), f"expected a colour like '#0B3C5D', got {value!r}"
+
+
+def _oversized(run: ModelRun, smap: SourceMap) -> Iterator[str]:
+    """Lines whose values grow past what can be printed (compounding a typo): named, not a traceback."""
+    for case in run.cases.values():
+        for key, line in case.lines.items():
+            for period, value in zip(line.timeline.periods, line.values, strict=True):
+                if not math.isnan(value) and not abs(value) < MAX_PRINTABLE:
+                    where = f" in the {case.key} case" if case is not run.base else ""
+                    yield format_problem(
+                        smap,
+                        ("lines", key),
+                        f"reaches {value:.3g} in {line.timeline.label(period)}{where}; figures beyond "
+                        f"{MAX_PRINTABLE:.0e} cannot be printed: check the units and growth rates",
+                    )
+                    break
 
 
 def _is_svg(raw: bytes) -> bool:

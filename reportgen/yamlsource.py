@@ -54,6 +54,8 @@ MAX_DEPTH = 32
 """Nesting of mappings and lists (ours need six); deeper would strain the recursive composer."""
 MAX_STRING = 20_000
 """Characters in one value: a long paragraph is two thousand."""
+MAX_NUMBER = 1e18
+"""Largest magnitude of a number written in a file: beyond it a figure is a typo, not a fact."""
 #: Integers YAML 1.1 reads in another base (010 = 8, 0x10 = 16, 0b10 = 2) or sexagesimal (1:30).
 _LEGACY_NUMBER = re.compile(r"^[-+]?(0[0-9_]+$|0[xXbB]|[0-9][0-9_]*(:[0-5]?[0-9])+)")
 
@@ -184,6 +186,14 @@ class _Builder:
             return None
         if isinstance(value, float) and not math.isfinite(value):
             self.problem(_mark(node), loc, f"NaN/infinity is not a number we can model (got {node.value})")
+            return None
+        if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= MAX_NUMBER:
+            shown = (
+                node.value
+                if len(node.value) <= 24
+                else f"{node.value[:12]}... ({len(node.value)} characters)"
+            )
+            self.problem(_mark(node), loc, f"{shown} is too large: numbers must stay below {MAX_NUMBER:.0e}")
             return None
         return value
 

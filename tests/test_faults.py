@@ -128,6 +128,32 @@ def test_numbers_just_below_the_limit_still_print() -> None:
 
 
 @pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        (b"a: 1.0e+300\n", "1.0e+300"),  # used to crash valuation rounding (Decimal overflow)
+        (b"a: -1000000000000000000\n", "-1000000000000000000"),  # -1e18: the limit itself
+        (b"a: " + b"9" * 400 + b"\n", "999999999999... (400 characters)"),  # an int beyond any float
+    ],
+)
+def test_numbers_too_large_to_model_are_refused_where_written(tmp_path: Path, raw: bytes, shown: str) -> None:
+    problem = yaml_problem(tmp_path, raw)
+    assert f"bad.yaml:1:4: a: {shown} is too large: numbers must stay below 1e+18" in problem
+
+
+def test_a_model_that_grows_past_printable_figures_names_the_line(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "assumptions", tmp_path / "assumptions")
+    note = tmp_path / "assumptions" / "corvane-systems"
+    edit(note / "model.yaml", "values: {2024: 1200, 2025: 1320}", "values: {2024: 1200, 2025: 5.0e+17}")
+    edit(note / "model.yaml", "growth: {2026: 0.10, 2027: 0.10,", "growth: {2026: 0.10, 2027: 0.50,")
+    # 5e17 x 1.10 x 1.50 x 1.09 x 1.08 x 1.07 = 1.039e18 in 2030: past 1e18 in the last year only.
+    problems = problems_of(note)
+    assert any(
+        "model.yaml:15:5: lines.rev_payments: reaches 1.04e+18 in 2030E; figures beyond 1e+18" in p
+        for p in problems
+    ), problems
+
+
+@pytest.mark.parametrize(
     ("error", "message"),
     [
         (OSError(errno.ENOSPC, "No space left on device"), "No space left on device"),
