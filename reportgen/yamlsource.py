@@ -54,6 +54,9 @@ MAX_DEPTH = 32
 """Nesting of mappings and lists (ours need six); deeper would strain the recursive composer."""
 MAX_STRING = 20_000
 """Characters in one value: a long paragraph is two thousand."""
+KEY_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+"""What a text mapping key may be. Keys become HTML ids, CSS names and file names (a chart's SVG),
+so one rule here keeps quotes, slashes, dots and spaces out of all of them."""
 MAX_NUMBER = 1e18
 """Largest magnitude of a number written in a file: beyond it a figure is a typo, not a fact."""
 #: Integers YAML 1.1 reads in another base (010 = 8, 0x10 = 16, 0b10 = 2) or sexagesimal (1:30).
@@ -235,6 +238,14 @@ class _Builder:
             self.problem(mark, loc, f"mapping keys must be text or whole numbers, got {kind}")
             return None
         value = self._scalar(node, loc)
+        if isinstance(value, str) and not KEY_PATTERN.fullmatch(value):
+            shown = value if len(value) <= 40 else value[:37] + "..."
+            self.problem(
+                mark,
+                loc,
+                f"keys are names of letters, digits, '_' and '-' (at most 64), got {shown!r}",
+            )
+            return None
         if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
             return value
         if value is None and node.tag != _TAG + "null":

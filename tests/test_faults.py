@@ -317,6 +317,28 @@ def test_no_number_reaches_prose_without_a_formatting_filter(text: str) -> None:
     assert "0.25" not in str(info.value.message).split("(in ")[0]
 
 
+@pytest.mark.parametrize(
+    "key",
+    [
+        '"../../../outside"',  # a chart's key names its SVG file: this one would be written outside
+        "'x\"><script>alert(1)</script>'",  # keys become HTML ids and links
+        "'x: red; } body { display: none'",  # and CSS custom properties (colour names)
+        "'two words'",
+        "'a.b'",
+        "k" * 65,
+    ],
+)
+def test_keys_are_names(tmp_path: Path, key: str) -> None:
+    problem = yaml_problem(tmp_path, f"charts:\n  {key}: 1\n".encode())
+    assert "bad.yaml:2:3: charts: keys are names of letters, digits, '_' and '-' (at most 64)" in problem
+
+
+def test_ordinary_keys_pass(tmp_path: Path) -> None:
+    path = tmp_path / "ok.yaml"
+    path.write_text("charts: {cloud-build: 1, FY27_margin: 2, 3QFY26: 3, " + "k" * 64 + ": 4}\n")
+    assert list(load_yaml(path)[0]["charts"]) == ["cloud-build", "FY27_margin", "3QFY26", "k" * 64]
+
+
 def test_control_characters_in_published_text_name_the_field(note_copy: Path) -> None:
     narrative = note_copy / "narrative.yaml"
     lines = narrative.read_text(encoding="utf-8").splitlines()
