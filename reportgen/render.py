@@ -106,6 +106,8 @@ _CODE = re.compile(r"({{.*?}}|{%.*?%}|{#.*?#})", re.DOTALL)
 
 PROSE_SECONDS = 2.0
 """Time one prose field may take to render; real paragraphs take about a millisecond."""
+PROSE_NOTE_SECONDS = 10.0
+"""Time all prose of one rendering pass may take, so many slow fields cannot add up to a hang."""
 MAX_PROSE_ITEMS = 10_000
 """Longest text, list or loop prose may build; a paragraph quotes a few dozen values."""
 MAX_PROSE_BITS = 4_000
@@ -139,7 +141,10 @@ class ProseSandbox(SandboxedEnvironment):
 
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:
-            raise RenderError(f"prose took more than {PROSE_SECONDS:g}s to render; simplify the loops")
+            raise RenderError(
+                f"prose ran out of time (each field has {PROSE_SECONDS:g}s, the note "
+                f"{PROSE_NOTE_SECONDS:g}s); simplify the loops"
+            )
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         self.check_time()
@@ -267,8 +272,10 @@ def make_prose(
         '<span class="nowrap">{0}\u2013{1}</span>'
     ).format(filters["fy"](start), filters["fy"](end))
 
+    note_deadline = time.monotonic() + PROSE_NOTE_SECONDS
+
     def render(text: str) -> str:
-        sandbox.deadline = time.monotonic() + PROSE_SECONDS
+        sandbox.deadline = min(time.monotonic() + PROSE_SECONDS, note_deadline)
         try:
             return str(sandbox.from_string(sandbox.harden(escape_text(text))).render())
         finally:
