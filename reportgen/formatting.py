@@ -12,7 +12,7 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from reportgen.errors import RenderError
+from reportgen.errors import ModelError, RenderError
 from reportgen.model.line import Quantity
 from reportgen.model.ratios import NotMeaningful
 from reportgen.periods import PeriodError, Timeline
@@ -20,6 +20,8 @@ from reportgen.schema import CompanyFile
 from reportgen.units import SCALE_WORDS, Unit
 
 MINUS = "\u2212"
+MAX_PRINTABLE = 1e18
+"""Largest magnitude printed: beyond it a figure is a units mistake (or a runaway model), not a fact."""
 
 
 def _number(value: Any, what: str) -> float:
@@ -32,13 +34,29 @@ def _number(value: Any, what: str) -> float:
         number = float(value)
     except (TypeError, ValueError):
         raise RenderError(f"{what}: expected a number, got {value!r}") from None
-    if math.isnan(number) or math.isinf(number):
+    except OverflowError:
+        number = math.inf
+    if math.isnan(number):
         raise RenderError(f"{what}: the model has no value here (NaN)")
-    return number
+    return _printable(number)
+
+
+def _printable(value: float) -> float:
+    """``value`` if it can be printed; beyond MAX_PRINTABLE (or infinite) it is an input or model
+    problem: exit 2 naming the value, instead of a Decimal overflow deep inside a template."""
+    if not abs(value) < MAX_PRINTABLE:
+        raise ModelError(
+            f"cannot print {value!r}: figures beyond {MAX_PRINTABLE:.0e} are not printed; "
+            "check the units and growth rates in model.yaml"
+        )
+    return value
 
 
 def _round(value: float, decimals: int) -> Decimal:
     """Half-up rounding, so 0.125 -> 0.13 as analysts expect (not banker's 0.12)."""
+    _printable(value)
+    if not 0 <= decimals <= 12:
+        raise RenderError(f"cannot print {decimals} decimals; use 0 to 12")
     return Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 

@@ -49,6 +49,63 @@ def _fetcher_class() -> type:
     return ConfinedFetcher
 
 
+OVERFLOW_TOLERANCE = 0.5
+"""CSS pixels text may stick out past the right margin before the build fails (rounding)."""
+_SCOPES = {"row": "/Row", "rowgroup": "/Row", "col": "/Column", "colgroup": "/Column"}
+
+
+def _scope_header_cells(document: Any, _pdf: Any) -> None:
+    """Give every tagged table header cell the /Scope its HTML ``scope`` states.
+
+    WeasyPrint links data cells to headers (/Headers and /IDs) but drops ``scope``; PDF/UA
+    checkers and some screen readers look for /Scope on the header cell itself. Runs as a
+    WeasyPrint finisher: after tagging, before the objects are written.
+    """
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            mark = getattr(box, "mark", None)
+            if getattr(box, "element_tag", None) != "th" or mark is None or "A" not in mark:
+                continue
+            scope = str(box.element.attrib.get("scope", "col")).lower()
+            mark["A"]["Scope"] = _SCOPES.get(scope, "/Column")
+
+
+def _overflowing_text(document: Any) -> list[str]:
+    """Text that runs past a page's right margin: a word too long to wrap, or a no-wrap cell.
+
+    Print CSS wraps long words where it can (``overflow-wrap``); whatever still sticks out
+    would be clipped or printed over the margin, so the build fails naming the text instead.
+    Inside a table the text pushed out is rarely the culprit, so the table's widest text is named.
+    """
+    from weasyprint.formatting_structure import boxes
+
+    def walk(box: Any, table: Any) -> Iterator[tuple[Any, Any]]:
+        if isinstance(box, boxes.MarginBox):  # running headers and footers live in the margin
+            return
+        if isinstance(box, boxes.TableBox):
+            table = box
+        yield box, table
+        if isinstance(box, boxes.ParentBox):
+            for child in box.children:
+                yield from walk(child, table)
+
+    def texts(box: Any) -> Iterator[Any]:
+        return (b for b, _ in walk(box, None) if isinstance(b, boxes.TextBox))
+
+    found: list[str] = []
+    for number, page in enumerate(document.pages, start=1):
+        page_box = page._page_box
+        right = page_box.content_box_x() + page_box.width + OVERFLOW_TOLERANCE
+        for box, table in walk(page_box, None):
+            if isinstance(box, boxes.TextBox) and box.position_x + box.width > right:
+                culprit = box if table is None else max(texts(table), key=lambda b: b.width)
+                text = culprit.text if len(culprit.text) <= 50 else culprit.text[:47] + "..."
+                line = f"page {number}: {text!r}" + (" (too wide for its table)" if table else "")
+                if line not in found:
+                    found.append(line)
+    return found
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(level=logging.WARNING)
@@ -92,12 +149,18 @@ def render_pdf(
         try:
             source = HTML(string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher)
             document = source.render(**opts)
+            overflow = _overflowing_text(document)
+            if overflow:
+                raise PdfError(
+                    "PDF: text runs past the right margin (a word too long to wrap, or a long name "
+                    "in a table); shorten it or add spaces:\n" + "\n".join(f"  {o}" for o in overflow[:5])
+                )
             if first_page_anchor and first_page_anchor not in document.pages[0].anchors:
                 raise PdfError(
                     "PDF: the cover runs over one page; shorten the headline, summary or bullets "
                     "in narrative.yaml"
                 )
-            pdf = document.write_pdf(**opts)
+            pdf = document.write_pdf(finisher=_scope_header_cells, **opts)
         except FatalURLFetchingError as exc:
             cause = exc.__cause__ or exc
             raise PdfError(f"PDF: {cause}") from None

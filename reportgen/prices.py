@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pandas as pd
 
 from reportgen.errors import AssumptionsError
 from reportgen.schema import CompanyFile
-from reportgen.yamlsource import display_path
+from reportgen.sources import display_path, read_text
 
 PRICES_FILE = "prices.csv"
 
@@ -28,21 +29,20 @@ class PriceHistory:
     closes: pd.DataFrame
 
 
-def load_prices(path: Path, company: CompanyFile) -> PriceHistory:
-    """Read and check every row; raise one AssumptionsError with all problems."""
+def load_prices(path: Path, company: CompanyFile, roots: Sequence[Path] = ()) -> PriceHistory:
+    """Read and check every row; raise one AssumptionsError with all problems.
+
+    The file is read like every input (see :mod:`reportgen.sources`): a folder, a dangling or
+    outward link, bytes that are not UTF-8 or control characters are errors with their position.
+    """
     name = display_path(path)
     problems: list[str] = []
     keys = [li.key for li in company.listings]
     dates: list[dt.date] = []
     rows: list[list[float]] = []
     header: list[str] | None = None
-    try:
-        # utf-8-sig: spreadsheets often save "CSV UTF-8" with an invisible byte-order mark.
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise AssumptionsError(
-            f"{name}: not UTF-8 text (byte {exc.start}); save the file as CSV UTF-8"
-        ) from None
+    # read_text drops the byte-order mark spreadsheets put in front of "CSV UTF-8".
+    text = read_text(path, roots)
     for lineno, record in enumerate(csv.reader(text.splitlines()), start=1):
         if not record or record[0].lstrip().startswith("#"):
             continue

@@ -77,8 +77,17 @@ def check_output_folder(out_dir: Path, inputs: Folders, roots: Folders = ()) -> 
     if clashes:
         raise OutputFolderError(
             f"output folder '{out_dir}' would overwrite inputs: {min(clashes)[2]}; "
-            "choose another --out (e.g. build/)"
+            f"choose another --out (e.g. {_suggest(roots)})"
         )
+
+
+def _suggest(roots: Folders) -> str:
+    """``build/`` in the repository, as seen from here: inside a note folder that is ``../../build``."""
+    root = next(iter(roots), None)
+    if root is None:
+        return "build/"
+    where = os.path.relpath(Path(root) / "build")
+    return where if os.sep in where else where + "/"
 
 
 def make_staging(out_dir: Path, slug: str) -> Path:

@@ -6,7 +6,8 @@ import dataclasses
 import logging
 import math
 import re
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +21,13 @@ from jinja2 import (
     TemplateSyntaxError,
     Undefined,
     UndefinedError,
+    nodes,
 )
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from reportgen.context import Namespace, NoteContext
-from reportgen.errors import ProseError, RenderError
+from reportgen.errors import ModelError, ProseError, RenderError
 from reportgen.formatting import make_filters
 from reportgen.model.line import Line, Quantity
 from reportgen.model.ratios import NotMeaningful
@@ -105,8 +107,29 @@ PROSE_ATTRIBUTES: dict[type, frozenset[str]] = {
 _CODE = re.compile(r"({{.*?}}|{%.*?%}|{#.*?#})", re.DOTALL)
 
 
+PROSE_SECONDS = 2.0
+"""Time one prose field may take to render; real paragraphs take about a millisecond."""
+PROSE_NOTE_SECONDS = 10.0
+"""Time all prose of one rendering pass may take, so many slow fields cannot add up to a hang."""
+MAX_PROSE_ITEMS = 10_000
+"""Longest text, list or loop prose may build; a paragraph quotes a few dozen values."""
+MAX_PROSE_BITS = 4_000
+"""Largest whole number prose may compute (about 1,200 digits): no exponent towers."""
+
+
 class ProseSandbox(SandboxedEnvironment):
-    """A sandbox that also whitelists attributes per model type (see PROSE_ATTRIBUTES)."""
+    """A sandbox that whitelists attributes per model type (see PROSE_ATTRIBUTES) and bounds work.
+
+    Operators that can build huge values (``+``, ``*``, ``**``) are checked before they run,
+    ``%`` may not format text (numbers print only through filters), and every loop step and
+    operator checks the field's time budget, so no narrative text can hang a build.
+    """
+
+    intercepted_binops = frozenset({"+", "*", "**", "%"})
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.deadline = math.inf
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if not super().is_safe_attribute(obj, attr, value):
@@ -114,6 +137,98 @@ class ProseSandbox(SandboxedEnvironment):
         if isinstance(obj, Namespace):
             return True
         return attr in PROSE_ATTRIBUTES.get(type(obj), frozenset())
+
+    def wrap_str_format(self, value: Any) -> None:
+        """No ``str.format``: the base sandbox allows it, but it prints numbers without a filter."""
+        return None
+
+    def check_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise RenderError(
+                f"prose ran out of time (each field has {PROSE_SECONDS:g}s, the note "
+                f"{PROSE_NOTE_SECONDS:g}s); simplify the loops"
+            )
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        self.check_time()
+        if operator == "%" and isinstance(left, str):
+            raise RenderError("'%' cannot format text in prose; print numbers with a filter, e.g. | pct")
+        if operator == "**":
+            _check_power(left, right)
+        elif operator == "*":
+            _check_size(left, right, repeat=True)
+        elif operator == "+":
+            _check_size(left, right, repeat=False)
+        return super().call_binop(context, operator, left, right)
+
+    def bounded(self, items: Iterable[Any]) -> Iterator[Any]:
+        """A loop's items, checking the time budget and the length at every step."""
+        for count, item in enumerate(items, start=1):
+            self.check_time()
+            if count > MAX_PROSE_ITEMS:
+                raise RenderError(f"a loop in prose ran past {MAX_PROSE_ITEMS:,} items")
+            yield item
+
+    def text_only(self, value: Any) -> Any:
+        """An operand of ``~``: text (or Undefined, which fails when printed), never a bare number."""
+        value = _prose_finalize(value)
+        if isinstance(value, str) and len(value) > MAX_PROSE_ITEMS:
+            raise RenderError(f"prose may not build text or lists longer than {MAX_PROSE_ITEMS:,}")
+        return value
+
+    def harden(self, source: str) -> nodes.Template:
+        """Parse prose and route its loops and ``~`` joins through the checks above."""
+        tree = self.parse(source)
+        for kind in (nodes.Macro, nodes.CallBlock):
+            for node in tree.find_all(kind):
+                raise TemplateSyntaxError("macros are not available in prose", node.lineno)
+        for loop in tree.find_all(nodes.For):
+            if loop.recursive:
+                raise TemplateSyntaxError("recursive loops are not available in prose", loop.lineno)
+            loop.iter = _filtered(loop.iter, "_bounded")
+        for concat in tree.find_all(nodes.Concat):
+            concat.nodes = [
+                n if isinstance(n, nodes.Const) and isinstance(n.value, str) else _filtered(n, "_text")
+                for n in concat.nodes
+            ]
+        tree.set_environment(self)
+        return tree
+
+
+def _filtered(node: nodes.Node, name: str) -> nodes.Filter:
+    return nodes.Filter(node, name, [], [], None, None, lineno=node.lineno)
+
+
+def _length(value: Any) -> int | None:
+    return len(value) if isinstance(value, str | list | tuple) else None
+
+
+def _check_size(left: Any, right: Any, *, repeat: bool) -> None:
+    """Refuse ``*`` (``repeat``) or ``+`` whose result would be longer or larger than prose needs."""
+    sizes = [_length(left), _length(right)]
+    if any(size is not None for size in sizes):
+        if repeat:  # text or list times a count
+            count = right if sizes[0] is not None else left
+            size = (sizes[0] or sizes[1] or 0) * (count if isinstance(count, int) else 1)
+        else:
+            size = sum(s or 0 for s in sizes)
+        if size > MAX_PROSE_ITEMS:
+            raise RenderError(f"prose may not build text or lists longer than {MAX_PROSE_ITEMS:,}")
+    elif (
+        isinstance(left, int)
+        and isinstance(right, int)
+        and left.bit_length() + right.bit_length() > MAX_PROSE_BITS
+    ):
+        raise RenderError("a number in prose grew too large")
+
+
+def _check_power(base: Any, exponent: Any) -> None:
+    """Refuse powers whose result would be astronomically large (``9 ** 9 ** 9``)."""
+    if not isinstance(base, int | float) or not isinstance(exponent, int | float):
+        return
+    magnitude = abs(base)
+    if magnitude > 1 and abs(exponent) * math.log2(magnitude) > MAX_PROSE_BITS:
+        raise RenderError("a power in prose is too large to compute; quote model values instead")
 
 
 def escape_text(source: str) -> str:
@@ -152,6 +267,7 @@ def make_prose(
     sandbox = ProseSandbox(autoescape=True, undefined=StrictUndefined, finalize=_prose_finalize)
     sandbox.filters.clear()
     sandbox.filters.update(filters)
+    sandbox.filters.update(_bounded=sandbox.bounded, _text=sandbox.text_only)
     sandbox.globals.clear()
     sandbox.globals.update(values)
     sandbox.globals["ref"] = exhibits.ref
@@ -159,8 +275,14 @@ def make_prose(
         '<span class="nowrap">{0}\u2013{1}</span>'
     ).format(filters["fy"](start), filters["fy"](end))
 
+    note_deadline = time.monotonic() + PROSE_NOTE_SECONDS
+
     def render(text: str) -> str:
-        return str(sandbox.from_string(escape_text(text)).render())
+        sandbox.deadline = min(time.monotonic() + PROSE_SECONDS, note_deadline)
+        try:
+            return str(sandbox.from_string(sandbox.harden(escape_text(text))).render())
+        finally:
+            sandbox.deadline = math.inf
 
     def culprit(text: str) -> str:
         for expr in _CODE.findall(text):
@@ -180,16 +302,21 @@ def make_prose(
         except (
             TemplateError,
             RenderError,
+            ModelError,
             TypeError,
             ValueError,
             AttributeError,
             KeyError,
             ZeroDivisionError,
+            OverflowError,
+            RecursionError,
         ) as exc:
             if isinstance(exc, TemplateSyntaxError):
                 message = f"template syntax: {exc.message}"
+            elif isinstance(exc, RenderError | ModelError) and exc.message:
+                message = exc.message
             else:
-                message = exc.message if isinstance(exc, RenderError) and exc.message else str(exc)
+                message = str(exc)
             raise fail(loc, f"{message}{culprit(text)}") from None
 
     return prose

@@ -22,6 +22,7 @@ from pydantic.fields import FieldInfo
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from reportgen.errors import AssumptionsError
+from reportgen.sources import CONTROL, control_message, display_path, line_col, read_text
 
 __all__ = [
     "Check",
@@ -45,11 +46,21 @@ _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = frozenset(
     _TAG + name for name in ("null", "bool", "int", "float", "str", "timestamp", "value")
 )
-_MAX_NODES = 1_000_000
+_MAX_NODES = 200_000
+"""Values after alias expansion: guards against alias bombs ("billion laughs")."""
+MAX_VALUES = 50_000
+"""Values written in one file (a note's largest file has about a thousand)."""
+MAX_DEPTH = 32
+"""Nesting of mappings and lists (ours need six); deeper would strain the recursive composer."""
+MAX_STRING = 20_000
+"""Characters in one value: a long paragraph is two thousand."""
+KEY_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+"""What a text mapping key may be. Keys become HTML ids, CSS names and file names (a chart's SVG),
+so one rule here keeps quotes, slashes, dots and spaces out of all of them."""
+MAX_NUMBER = 1e18
+"""Largest magnitude of a number written in a file: beyond it a figure is a typo, not a fact."""
 #: Integers YAML 1.1 reads in another base (010 = 8, 0x10 = 16, 0b10 = 2) or sexagesimal (1:30).
-_LEGACY_NUMBER = re.compile(
-    r"^[-+]?(0[0-9_]+$|0[xXbB]|[0-9][0-9_]*(:[0-5]?[0-9])+)"
-)  # guards against alias bombs ("billion laughs")
+_LEGACY_NUMBER = re.compile(r"^[-+]?(0[0-9_]+$|0[xXbB]|[0-9][0-9_]*(:[0-5]?[0-9])+)")
 
 
 # --------------------------------------------------------------------------- source map
@@ -97,19 +108,6 @@ class SourceMap:
             else:
                 out += f".{seg}" if out else str(seg)
         return out or "(top level)"
-
-
-def display_path(path: Path) -> str:
-    """``path`` relative to the working directory when it lies below it, else as given."""
-    for candidate, cwd in (
-        (path.absolute(), Path.cwd().absolute()),
-        (path.resolve(), Path.cwd().resolve()),
-    ):
-        try:
-            return str(candidate.relative_to(cwd))
-        except ValueError:
-            continue
-    return str(path)
 
 
 def format_problem(smap: SourceMap, loc: Loc, message: str, *, key: bool = False) -> str:
@@ -186,8 +184,19 @@ class _Builder:
         except (ValueError, OverflowError, TypeError) as exc:
             self.problem(_mark(node), loc, f"cannot read {node.value!r}: {exc}")
             return None
+        if isinstance(value, str) and (found := CONTROL.search(value)):
+            self.problem(_mark(node), loc, control_message(found.group()))
+            return None
         if isinstance(value, float) and not math.isfinite(value):
             self.problem(_mark(node), loc, f"NaN/infinity is not a number we can model (got {node.value})")
+            return None
+        if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= MAX_NUMBER:
+            shown = (
+                node.value
+                if len(node.value) <= 24
+                else f"{node.value[:12]}... ({len(node.value)} characters)"
+            )
+            self.problem(_mark(node), loc, f"{shown} is too large: numbers must stay below {MAX_NUMBER:.0e}")
             return None
         return value
 
@@ -229,6 +238,14 @@ class _Builder:
             self.problem(mark, loc, f"mapping keys must be text or whole numbers, got {kind}")
             return None
         value = self._scalar(node, loc)
+        if isinstance(value, str) and not KEY_PATTERN.fullmatch(value):
+            shown = value if len(value) <= 40 else value[:37] + "..."
+            self.problem(
+                mark,
+                loc,
+                f"keys are names of letters, digits, '_' and '-' (at most 64), got {shown!r}",
+            )
+            return None
         if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
             return value
         if value is None and node.tag != _TAG + "null":
@@ -256,11 +273,6 @@ def _mark_of(mark: Any) -> tuple[int, int] | None:
     return int(mark.line) + 1, int(mark.column) + 1
 
 
-def _line_col(text: str, index: int) -> tuple[int, int]:
-    line = text.count("\n", 0, index) + 1
-    return line, index - (text.rfind("\n", 0, index) + 1) + 1
-
-
 def _yaml_error(name: str, text: str, exc: yaml.YAMLError) -> str:
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = _mark_of(exc.problem_mark) or _mark_of(exc.context_mark)
@@ -274,39 +286,58 @@ def _yaml_error(name: str, text: str, exc: yaml.YAMLError) -> str:
         where = name if mark is None else f"{name}:{mark[0]}:{mark[1]}"
         return f"{where}: {message}"
     if isinstance(exc, yaml.reader.ReaderError):
-        line, col = _line_col(text, exc.position)
+        line, col = line_col(text, exc.position)
         return f"{name}:{line}:{col}: invalid YAML: {exc.reason} (character {exc.character!r})"
     return f"{name}: invalid YAML: {exc}"
 
 
-def load_yaml(path: Path) -> tuple[Any, SourceMap]:
+def _check_bounds(name: str, text: str) -> None:
+    """Refuse documents too deep, too many or too long values, reading events one at a time.
+
+    The event parser is iterative and stops at the first excess, so a hostile file costs
+    little; the recursive composer only ever sees documents within the limits.
+    """
+    depth = values = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            problem = ""
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                values += 1
+                if depth > MAX_DEPTH:
+                    problem = f"nested more than {MAX_DEPTH} levels deep"
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            elif isinstance(event, yaml.ScalarEvent | yaml.AliasEvent):
+                values += 1
+                if isinstance(event, yaml.ScalarEvent) and len(event.value) > MAX_STRING:
+                    problem = f"a value of {len(event.value):,} characters; the limit is {MAX_STRING:,}"
+            if values > MAX_VALUES:
+                problem = f"more than {MAX_VALUES:,} values in one file"
+            if problem:
+                mark = _mark_of(event.start_mark) or (1, 1)
+                raise AssumptionsError(f"{name}:{mark[0]}:{mark[1]}: document too large: {problem}")
+    except yaml.YAMLError:
+        return  # malformed: the full load below reports it with its position
+
+
+def load_yaml(path: Path, roots: Sequence[Path] = ()) -> tuple[Any, SourceMap]:
     """Read ``path`` as UTF-8 YAML into plain data plus a :class:`SourceMap`.
 
-    Raises :class:`AssumptionsError` listing every problem found: unreadable file, invalid
-    UTF-8, malformed YAML, empty document, duplicate keys, NaN/infinity, merge keys, unknown
-    tags, and keys that are neither text nor whole numbers.
+    The file is read through :func:`reportgen.sources.read_text` (inside ``roots``, bounded,
+    no control characters) and its shape bounded before it is composed. Raises
+    :class:`AssumptionsError` listing every problem found: unreadable file, invalid UTF-8,
+    malformed YAML, empty document, duplicate keys, NaN/infinity, merge keys, unknown tags,
+    and keys that are neither text nor whole numbers.
     """
     path = Path(path)
     name = display_path(path)
+    text = read_text(path, roots)
+    _check_bounds(name, text)
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise AssumptionsError(f"{name}: file not found") from None
-    except IsADirectoryError:
-        raise AssumptionsError(f"{name}: is a directory, expected a YAML file") from None
-    except OSError as exc:
-        raise AssumptionsError(f"{name}: cannot read file: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        byte = raw[exc.start]
-        raise AssumptionsError(
-            f"{name}:{line}:{col}: file is not valid UTF-8 (byte 0x{byte:02x}); save it as UTF-8"
-        ) from None
-
-    loader = _Loader(text)
+        loader = _Loader(text)
+    except yaml.YAMLError as exc:
+        raise AssumptionsError(_yaml_error(name, text, exc)) from None
     try:
         try:
             node = loader.get_single_node()

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from reportgen.assumptions import load_assumptions
-from reportgen.errors import RenderError
+from reportgen.errors import ModelError, RenderError
 from reportgen.formatting import (
     cell_multiple,
     cell_num,
@@ -107,10 +107,15 @@ def test_pct_and_mult_refuse_money(filters: dict[str, Any]) -> None:
     assert filters["mult"](6.5) == "6.5x"
 
 
-@pytest.mark.parametrize("bad", [None, math.nan, math.inf, NM, "12%", True])
+@pytest.mark.parametrize("bad", [None, math.nan, NM, "12%", True])
 def test_prose_formatters_refuse_missing_or_non_numbers(bad: object) -> None:
     with pytest.raises(RenderError):
         fmt_pct(bad)
+
+
+def test_prose_formatters_refuse_infinity_as_an_input_problem() -> None:
+    with pytest.raises(ModelError, match="cannot print inf"):
+        fmt_pct(math.inf)
 
 
 @pytest.mark.parametrize(

@@ -47,3 +47,41 @@ def test_bad_css_is_an_error_not_a_warning(tmp_path: Path) -> None:
 def test_unknown_option_is_refused(tmp_path: Path) -> None:
     with pytest.raises(PdfError, match="unknown PDF option"):
         render_pdf(PAGE.format("x"), tmp_path, allowed=[tmp_path], zoom_level=2)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<p style="white-space: nowrap">{}</p>',  # a no-wrap label, like a key-box heading
+        "<table><tr><td>{}</td></tr></table>",  # a table cell grows to its longest word
+        '<p style="overflow-wrap: normal">{}</p>',  # prose without the print CSS's wrapping
+    ],
+)
+def test_text_past_the_right_margin_fails_the_build(tmp_path: Path, body: str) -> None:
+    word = "Unbreakable" * 40  # 440 letters: some 2,000 px at 16 px, wider than any page
+    with pytest.raises(PdfError, match="runs past the right margin") as info:
+        render_pdf(PAGE.format(body.format(word)), tmp_path, allowed=[tmp_path])
+    assert "page 1: 'UnbreakableUnbreakable" in info.value.message
+
+
+def test_long_words_that_wrap_pass(tmp_path: Path) -> None:
+    word = "Unbreakable" * 40
+    html = PAGE.format(f'<p style="overflow-wrap: break-word">{word}</p><p>{" ".join([word[:30]] * 40)}</p>')
+    assert render_pdf(html, tmp_path, allowed=[tmp_path]).startswith(b"%PDF-")
+
+
+def test_header_cells_carry_their_scope_in_the_tagged_pdf(tmp_path: Path) -> None:
+    pikepdf = pytest.importorskip("pikepdf")
+    table = (
+        '<table><thead><tr><th scope="col">Year</th><th scope="col">Sales</th></tr></thead>'
+        '<tbody><tr><th scope="row">FY27</th><td>1</td></tr></tbody></table>'
+    )
+    html = PAGE.format(table).replace("<html>", '<html lang="en">')
+    pdf = render_pdf(html, tmp_path, allowed=[tmp_path], pdf_variant="pdf/ua-1")
+    (tmp_path / "t.pdf").write_bytes(pdf)
+    scopes = []
+    with pikepdf.open(tmp_path / "t.pdf") as doc:
+        for obj in doc.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == "/TH":
+                scopes.append(str(obj.A.Scope))
+    assert sorted(scopes) == ["/Column", "/Column", "/Row"]

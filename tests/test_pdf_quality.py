@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -107,6 +110,22 @@ def test_qpdf_check_is_clean(built: BuiltNote) -> None:
     result = subprocess.run(["qpdf", "--check", str(built.pdf)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No syntax or stream encoding errors" in result.stdout
+
+
+def pdfua_findings(pdf: Path) -> list[str]:
+    """Findings of the ``pdfua`` checker (a PDF/UA-1 checker we did not write), one line each."""
+    exe = Path(sys.executable).with_name("pdfua")
+    result = subprocess.run([str(exe), "check", "--format", "json", str(pdf)], capture_output=True, text=True)
+    assert result.returncode in (0, 1, 2, 3), result.stderr  # 4: unreadable PDF, 5: usage
+    report = json.loads(result.stdout)
+    assert report["summary"]["rules_run"] >= 10, report["summary"]  # the checker really ran
+    return [f"{f['severity']} {f['rule_id']}: {f['message']}" for f in report["findings"]]
+
+
+def test_pdfua_checker_finds_nothing(built: BuiltNote) -> None:
+    """Used to report UA-01-003 (an opacity group painted outside marked content) and
+    UA-15-003 warnings (header cells without /Scope)."""
+    assert pdfua_findings(built.pdf) == []
 
 
 def test_cover_fits_one_page_and_body_pages_carry_the_running_header(built: BuiltNote) -> None:
