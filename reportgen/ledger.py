@@ -18,6 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from reportgen.errors import AssumptionsError
+from reportgen.sources import read_text
 
 LEDGER_NAME = "ledger.jsonl"
 #: The price chart draws the calls of the last three years (regulators ask for up to three).
@@ -123,6 +124,10 @@ def ledger_path(root: Path) -> Path:
     return root / LEDGER_NAME
 
 
+#: Largest ledger read, in bytes.
+LEDGER_LIMIT = 64 * 1024 * 1024
+
+
 def load_ledger(path: Path) -> Ledger:
     """Read and validate every line; all problems at once as ``ledger.jsonl:line: field: message``.
 
@@ -132,7 +137,10 @@ def load_ledger(path: Path) -> Ledger:
         return Ledger(path, ())
     calls: list[Call] = []
     problems: list[str] = []
-    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    # Read like every input (inside its folder, bounded, UTF-8, no control characters);
+    # the limit allows some hundred thousand publications.
+    content = read_text(path, (path.parent,), limit=LEDGER_LIMIT)
+    for number, text in enumerate(content.splitlines(), start=1):
         where = f"{path.name}:{number}"
         if not text.strip():
             problems.append(f"{where}: empty line (one JSON object per line)")

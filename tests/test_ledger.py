@@ -155,3 +155,14 @@ def test_distribution_counts_each_companys_latest_published_call(tmp_path: Path)
         ("Hold", 1, 0.5),
         ("Sell", 1, 0.5),
     ]
+
+
+def test_ledger_is_read_like_every_input(tmp_path: Path) -> None:
+    """A control character or bytes that are not UTF-8 are refused with the file named."""
+    path = tmp_path / "ledger.jsonl"
+    path.write_bytes(b'{"note": "x"}\x0c\n')
+    with pytest.raises(AssumptionsError, match=r"ledger\.jsonl"):
+        load_ledger(path)
+    path.write_bytes(b'{"note": "\xff"}\n')
+    with pytest.raises(AssumptionsError, match=r"ledger\.jsonl"):
+        load_ledger(path)

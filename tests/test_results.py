@@ -362,3 +362,16 @@ def test_estimate_changes_compare_with_the_published_pre_results_version() -> No
     assert previous.valuation.targets["ads"].fair_value == 155
     assert previous.valuation.targets["h"].fair_value == 151
     assert previous.valuation.targets["ads"].rating == "Buy"
+
+
+def test_transcript_outside_the_assumptions_is_refused_unread(results_copy: Path, tmp_path: Path) -> None:
+    """The transcript is read like every input: a link out of the assumptions is refused
+    without opening it, so nothing of the outside file reaches the message."""
+    outside = tmp_path / "secret.txt"
+    outside.write_text("TOP-SECRET-TEXT\n" + (results_copy / "transcript.txt").read_text())
+    (results_copy / "transcript.txt").unlink()
+    (results_copy / "transcript.txt").symlink_to(outside)
+    result = CliRunner().invoke(main, ["check", str(results_copy)])
+    assert result.exit_code == 2
+    assert "transcript" in result.output and "TOP-SECRET" not in result.output
+    assert "Traceback" not in result.output

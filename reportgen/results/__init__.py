@@ -31,7 +31,7 @@ def check_results_file(folder: Path) -> None:
     from reportgen.yamlsource import format_problem, load_yaml
 
     if (folder / RESULTS_FILE).is_file():
-        _data, smap = load_yaml(folder / "company.yaml")
+        _data, smap = load_yaml(folder / "company.yaml", roots=(folder.parent, folder))
         raise AssumptionsError(
             format_problem(
                 smap, ("note", "kind"), f"the folder has {RESULTS_FILE}: set 'kind: results' to publish it"

@@ -15,9 +15,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from reportgen.errors import ReportgenError
 from reportgen.periods import PeriodError, parse_quarter
 from reportgen.results.schema import Cite, ReportedItem, ResultsFile
 from reportgen.results.transcript import Transcript, load_transcript, normalise, speakers_of
+from reportgen.sources import decode_text, read_input
 from reportgen.units import PERCENT, UnitError, parse_unit
 from reportgen.yamlsource import Loc, SourceMap, display_path, load_yaml, validate
 
@@ -39,7 +41,7 @@ class LoadedResults:
 
 def load_results(folder: Path) -> LoadedResults:
     """Read results.yaml and its transcript; every problem in one AssumptionsError."""
-    data, smap = load_yaml(folder / RESULTS_FILE)
+    data, smap = load_yaml(folder / RESULTS_FILE, roots=(folder.parent, folder))
     holder: list[Transcript] = []
     spec = validate(ResultsFile, data, smap, checks=[_transcript_checker(folder, holder)])
     return LoadedResults(spec, holder[0], smap)
@@ -59,10 +61,11 @@ def _transcript_checker(folder: Path, out: list[Transcript]) -> Any:
             yield ("transcript",), "give the transcript as a file name beside results.yaml"
             return
         try:
-            raw = path.read_bytes()
-            transcript = load_transcript(path)
-        except (OSError, UnicodeDecodeError) as exc:
-            yield ("transcript",), f"cannot read {model.transcript!r}: {exc}"
+            # The one reader for inputs: inside the assumptions, bounded, UTF-8.
+            raw = read_input(path, (folder.parent, folder))
+            transcript = load_transcript(path, decode_text(raw, display_path(path)))
+        except ReportgenError as exc:
+            yield ("transcript",), f"cannot read {model.transcript!r}: {exc.format_message()}"
             return
         name = display_path(path)
         if model.transcript_sha256 is not None:

@@ -94,9 +94,9 @@ class Transcript:
         return {t.speaker: t.role for t in self.turns}
 
 
-def load_transcript(path: Path) -> Transcript:
-    """Read a transcript and split it into turns (raises OSError / UnicodeDecodeError)."""
-    lines = tuple(path.read_text(encoding="utf-8").splitlines())
+def load_transcript(path: Path, text: str | None = None) -> Transcript:
+    """Split a transcript into turns; ``text`` is its content when the caller has read it already."""
+    lines = tuple((text if text is not None else path.read_text(encoding="utf-8")).splitlines())
     turns: list[Turn] = []
     current: tuple[str, str, int] | None = None
 
