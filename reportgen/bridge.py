@@ -322,9 +322,9 @@ def build_bridge(old: Assumptions, new: Assumptions) -> Bridge | None:
         effects: list[tuple[float, Change]] = []
         for ch in changes:
             solo = _largest(ev.value([ch]), base)
-            rest = _largest(full, ev.value([c for c in changes if c is not ch]))
-            if solo != 0 or rest != 0:
-                effects.append((max(solo, rest), ch))
+            left_out = _largest(full, ev.value([c for c in changes if c is not ch]))
+            if solo != 0 or left_out != 0:
+                effects.append((max(solo, left_out), ch))
     except (ModelError, ValueError, KeyError):
         return None
     effects.sort(key=lambda e: -e[0])
