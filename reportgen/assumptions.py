@@ -417,7 +417,7 @@ def _check_table(run: ModelRun, table: TableSpec, loc: Loc) -> Iterator[tuple[Lo
             if not bad and key not in run.previous:
                 yield (*loc, "lines", i), f"'{key}' has no previous estimates (model.yaml: previous)"
         return
-    if table.kind == "valuation":
+    if table.kind in ("valuation", "bridge"):
         return
     if not table.rows:
         yield (*loc, "rows"), "a table needs rows"
@@ -481,6 +481,10 @@ def _check_chart(run: ModelRun, chart: ChartSpec, loc: Loc) -> Iterator[tuple[Lo
     if chart.period is not None:
         yield from _period(tl, chart.period, (*loc, "period"))[1]
     yield from _check_cases(run, chart.scenarios, (*loc, "scenarios"))
+    if chart.data == "bridge":
+        if chart.kind != "waterfall":
+            yield (*loc, "data"), "a target bridge is drawn as a waterfall"
+        return
     if chart.data == "valuation":
         if chart.kind not in ("horizontal_bars", "waterfall"):
             yield (*loc, "data"), "valuation data is drawn as horizontal_bars or waterfall"

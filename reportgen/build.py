@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.assumptions import load_assumptions
-from reportgen.charts import build_charts, register_fonts
+from reportgen.bridge import build_bridge
+from reportgen.bridge_exhibits import build_bridge_chart, shows
+from reportgen.charts import Charts, build_charts, register_fonts
 from reportgen.context import build_context
 from reportgen.coverage import Ratings, build_coverage
 from reportgen.errors import ReportgenError
@@ -83,6 +85,7 @@ def render_html(
     a = load_assumptions(note_folder)
     step("valuing")
     valuation = build_valuation(a.valuation, a.run, a.company, a.house)
+    bridge = build_bridge(previous.assumptions, a) if previous is not None else None
     step("drawing charts")
     register_fonts(templates / "assets" / "fonts")
     charts = build_charts(
@@ -103,8 +106,16 @@ def render_html(
         valuation.targets[lead].rating,
     )
     coverage = build_coverage(note_folder.parent, a.house, known)
+    if shows(bridge):
+        assert bridge is not None
+        drawn = {
+            k: build_bridge_chart(k, s, bridge, a.company, a.house)
+            for k, s in a.exhibits.charts.items()
+            if s.data == "bridge"
+        }
+        charts = Charts((*charts.items, *drawn.values()))
     step("rendering HTML")
-    ctx = build_context(a, valuation, charts, coverage, previous)
+    ctx = build_context(a, valuation, charts, coverage, previous, bridge)
     html = render_note(ctx, [templates])
     return Rendered(html, {c.key: c.svg for c in charts.items}, a.logo)
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
 from reportgen.assumptions import Assumptions
+from reportgen.bridge import Bridge
+from reportgen.bridge_exhibits import bridge_keys, build_bridge_table, shows
 from reportgen.charts import Chart, Charts
 from reportgen.coverage import Coverage
 from reportgen.model.engine import ModelRun
@@ -63,6 +65,8 @@ class NoteContext:
     trading: MappingProxyType[str, TradingStats]
     #: The version this note is compared with, if any (revisions, the target-price bridge).
     previous: PreviousVersion | None = None
+    #: Declared exhibits left out of this build (a target bridge with nothing to bridge).
+    omitted: frozenset[str] = frozenset()
 
     @property
     def timeline(self) -> Timeline:
@@ -135,12 +139,21 @@ def build_context(
     charts: Charts,
     coverage: Coverage,
     previous: PreviousVersion | None = None,
+    bridge: Bridge | None = None,
 ) -> NoteContext:
     """Assemble tables and prose values; the note date is the publication date (deterministic)."""
     src = f"Source: company reports, {a.house.short_name} estimates"
+    omitted = frozenset() if shows(bridge) else bridge_keys(a.exhibits.tables, a.exhibits.charts)
     tables = {
-        key: build_table(key, spec, a.run, val, a.company, src) for key, spec in a.exhibits.tables.items()
+        key: build_table(key, spec, a.run, val, a.company, src)
+        for key, spec in a.exhibits.tables.items()
+        if spec.kind != "bridge"
     }
+    if bridge is not None and shows(bridge):
+        for key, spec in a.exhibits.tables.items():
+            if spec.kind == "bridge":
+                table = build_bridge_table(key, spec, bridge, a.company)
+                tables[key] = replace(table, source=f"Source: {spec.source}" if spec.source else src)
     return NoteContext(
         a=a,
         run=a.run,
@@ -154,4 +167,5 @@ def build_context(
             build_trading_stats(a.prices, a.company.note.price_date) if a.prices is not None else {}
         ),
         previous=previous,
+        omitted=omitted,
     )

@@ -297,7 +297,10 @@ class RowSpec(Strict):
 class TableSpec(Strict):
     """A numbered table exhibit."""
 
-    kind: Literal["lines", "revisions", "valuation"] = "lines"
+    kind: Literal["lines", "revisions", "valuation", "bridge"] = Field(
+        default="lines",
+        description="'bridge': each listing's target move by driver, shown only against a previous version.",
+    )
     title: str
     unit: str | None = Field(default=None, description="Caption unit; default: the rows' common unit.")
     timeline: str | None = None
@@ -334,8 +337,10 @@ class ChartSpec(Strict):
     timeline: str | None = None
     periods: list[Key] | None = Field(default=None, description="[first, last] periods shown.")
     period: Key | None = Field(default=None, description="horizontal_bars/waterfall: the one period shown.")
-    data: Literal["lines", "valuation"] = Field(
-        default="lines", description="'valuation': bars of each part's value per share."
+    data: Literal["lines", "valuation", "bridge"] = Field(
+        default="lines",
+        description="'valuation': bars of each part's value per share; 'bridge' (waterfall): the lead "
+        "listing's target move by driver, shown only against a previous version.",
     )
     width: Literal["full", "half"] = "full"
     height: int | None = Field(default=None, ge=80, le=600)
