@@ -271,7 +271,12 @@ def _cells(table: Table) -> dict[tuple[str, str], tuple[str, float | None, bool]
 
 
 def _tables(a: Assumptions, v: Valuation) -> dict[str, Table]:
-    return {k: build_table(k, s, a.run, v, a.company, "") for k, s in a.exhibits.tables.items()}
+    # A bridge table compares with a previous version: here that is the bridge itself, shown apart.
+    return {
+        k: build_table(k, s, a.run, v, a.company, "")
+        for k, s in a.exhibits.tables.items()
+        if s.kind != "bridge"
+    }
 
 
 def _table_changes(
@@ -413,7 +418,7 @@ def render_markdown(d: NoteDiff) -> str:
     """For a pull-request comment: the same content as text, as Markdown tables."""
     out = [f"### `reportgen diff` {_md(d.old_label)} → {_md(d.new_label)}", ""]
     if not d.changed:
-        return "\n".join([*out, "No changes.", ""])
+        return "\n".join([*out, "No changes.", "", ""])
     for head, rows in _bridges(d):
         out += [f"**Target bridge: {_md(head)}**", "", "| Step | Amount |", "| --- | ---: |"]
         out += [f"| {_md(label)} | {value} |" for label, value in rows]
@@ -438,7 +443,7 @@ def render_markdown(d: NoteDiff) -> str:
         if len(items) > SHOW_PER_EXHIBIT:
             out.append(f"| … and {len(items) - SHOW_PER_EXHIBIT} more | | | |")
         out += ["", "</details>", ""]
-    return "\n".join(out)
+    return "\n".join([*out, ""])
 
 
 def render_json(d: NoteDiff) -> str:
