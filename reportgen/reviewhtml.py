@@ -31,7 +31,7 @@ class DataTable:
 
 
 def slug(text: str) -> str:
-    """'Adj. EBITA (Rmb mn)' -> 'adj-ebita-rmb-mn'; 'row' when nothing is left."""
+    """'Adj. EBITA (US$ mn)' -> 'adj-ebita-us-mn'; 'row' when nothing is left."""
     return _NOT_ID.sub("-", text.lower()).strip("-") or "row"
 
 
