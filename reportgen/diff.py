@@ -10,8 +10,10 @@ part's value, and every number a chart draws.
 from __future__ import annotations
 
 import difflib
+import html
 import json
 import math
+import re
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
@@ -21,15 +23,19 @@ from typing import Any
 from reportgen.assumptions import HOUSE_FILE, NOTE_FILES, Assumptions, house_path_for, load_assumptions
 from reportgen.bridge import Bridge, ListingBridge, build_bridge, leaves
 from reportgen.charts import build_chart_specs
-from reportgen.formatting import cell_multiple, cell_num, cell_pct, fmt_money, step_decimals
+from reportgen.context import build_prose_values
+from reportgen.formatting import cell_multiple, cell_num, cell_pct, fmt_money, make_filters, step_decimals
 from reportgen.gitrev import materialise, split_spec
 from reportgen.model.ratios import NotMeaningful
 from reportgen.model.valuation import Valuation, build_valuation
 from reportgen.prices import PRICES_FILE
+from reportgen.render import Exhibits, make_prose
 from reportgen.reviewhtml import chart_data, fmt_data
+from reportgen.schema import NarrativeFile
 from reportgen.tables import Cell, Table, build_table
-from reportgen.yamlsource import load_yaml
+from reportgen.yamlsource import Loc, load_yaml
 
+_TAG = re.compile(r"<[^>]+>")
 #: Text and Markdown list at most this many moved values per table or chart (JSON has all).
 SHOW_PER_EXHIBIT = 25
 
@@ -79,6 +85,8 @@ class NoteDiff:
     inputs: tuple[InputChange, ...]
     outputs: tuple[OutputChange, ...]
     bridge: Bridge | None
+    #: How the reporting currency is printed ('US$'), for the fair value's bridge.
+    reporting: str = ""
 
     @property
     def changed(self) -> bool:
@@ -115,12 +123,14 @@ def diff_notes(old: Path, new: Path, old_label: str, new_label: str) -> NoteDiff
     v_new = build_valuation(a_new.valuation, a_new.run, a_new.company, a_new.house)
     outputs = (
         *_valuation_changes(a_old, v_old, a_new, v_new),
+        *_prose_changes(a_old, v_old, a_new, v_new),
         *_table_changes(a_old, v_old, a_new, v_new),
         *_chart_changes(a_old, v_old, a_new, v_new),
     )
     moved = any(o.exhibit == "Targets" for o in outputs) or v_old.fair_value != v_new.fair_value
     bridge = build_bridge(a_old, a_new) if moved else None
-    return NoteDiff(old_label, new_label, inputs, tuple(outputs), bridge)
+    reporting = a_new.company.company.reporting_symbol
+    return NoteDiff(old_label, new_label, inputs, tuple(outputs), bridge, reporting)
 
 
 # --------------------------------------------------------------------------- inputs
@@ -242,6 +252,46 @@ def _valuation_changes(
             yield OutputChange("Valuation", item, o, n, ov, nv)
 
 
+def _narrative_texts(n: NarrativeFile) -> Iterator[tuple[Loc, str]]:
+    """Every text of narrative.yaml that prose may put figures in, with its location."""
+    yield ("headline",), n.headline
+    yield ("summary",), n.summary
+    for i, b in enumerate(n.bullets):
+        yield ("bullets", i, "text"), b.text
+    for i, s in enumerate(n.sections):
+        for j, text in enumerate(s.paragraphs):
+            yield ("sections", i, "paragraphs", j), text
+        for j, text in enumerate(s.key_points):
+            yield ("sections", i, "key_points", j), text
+    for i, r in enumerate(n.risks):
+        yield ("risks", i, "text"), r.text
+
+
+def _rendered_prose(a: Assumptions, v: Valuation) -> dict[str, str]:
+    """Each narrative text as the reader sees it (tags stripped); figure numbers left out."""
+    values = build_prose_values(a.run, v, a.company.company.reporting_currency)
+    prose = make_prose(values, make_filters(a.company, a.run.timeline), Exhibits(), a.narrative_source)
+    out: dict[str, str] = {}
+    for loc, text in _narrative_texts(a.narrative):
+        name = "".join(f"[{x}]" if isinstance(x, int) else f".{x}" for x in loc).lstrip(".")
+        out[name] = html.unescape(_TAG.sub("", str(prose(text, loc))))
+    return out
+
+
+def _prose_changes(
+    a_old: Assumptions, v_old: Valuation, a_new: Assumptions, v_new: Valuation
+) -> Iterator[OutputChange]:
+    """Figures quoted in the prose that moved: the changed words only, each old -> new."""
+    old, new = _rendered_prose(a_old, v_old), _rendered_prose(a_new, v_new)
+    for name in dict.fromkeys([*new, *old]):
+        o, n = old.get(name, "").split(), new.get(name, "").split()
+        if o == n:
+            continue
+        ops = difflib.SequenceMatcher(a=o, b=n, autojunk=False).get_opcodes()
+        moved = [(" ".join(o[i1:i2]), " ".join(n[j1:j2])) for tag, i1, i2, j1, j2 in ops if tag != "equal"]
+        yield OutputChange("Prose", name, "; ".join(m[0] for m in moved), "; ".join(m[1] for m in moved))
+
+
 def _printed(value: Cell, kind: str | None, decimals: int) -> str:
     if isinstance(value, str):
         return value
@@ -361,6 +411,8 @@ def _bridge_rows(lb: ListingBridge, symbol: str) -> list[tuple[str, str]]:
 
 
 def _bridges(d: NoteDiff) -> list[tuple[str, list[tuple[str, str]]]]:
+    """A bridge per listing whose target moved; if none did, the fair value's (why it moved
+    though every target rounds to where it was)."""
     if d.bridge is None:
         return []
     out = []
@@ -369,6 +421,11 @@ def _bridges(d: NoteDiff) -> list[tuple[str, list[tuple[str, str]]]]:
         if lb.moved and lst is not None:
             head = f"{lst.security} ({lst.ticker}) target, {lst.symbol} per {lst.security}"
             out.append((head, _bridge_rows(lb, lst.symbol)))
+    fair = d.bridge.fair_value
+    if not out and fair is not None and fair.old_target != fair.new_target:
+        out.append(
+            (f"fair value per share ({d.reporting}, targets unchanged)", _bridge_rows(fair, d.reporting))
+        )
     return out
 
 

@@ -41,6 +41,19 @@ def test_one_growth_rate_shows_its_line_and_exactly_the_figures_it_moves(note_co
     assert "1: FY27E MaaS value: 10.0052 -> 10.433" in out
     # FY26E is an input (1.0433, unchanged), so nothing for FY26E moves in the build table.
     assert "MaaS revenues, FY26E" not in out
+    # Prose quoting MaaS FY31E: 1.0433 x 9.59 x 5.38 x 2.46 x 1.96 x 1.69 = 438.62 (Rmb bn) before,
+    # 1.0433 x 10 x 5.38 x 2.46 x 1.96 x 1.69 = 457.37 after (growth 2028-31: 4.38, 1.46, 0.96, 0.69).
+    prose = [line for line in out.splitlines() if line.strip().startswith("bullets[1].text:")]
+    assert len(prose) == 1 and "Rmb438.6bn" in prose[0].split(" -> ")[0] and "Rmb457.4bn" in prose[0]
+    # The ADS target moves US$205 -> US$210 and the bridge says why: the segment revenue the
+    # valuation reads rises by the MaaS change, (10.433 - 10.005) Rmb bn = Rmb427.8mn, worth
+    # 427.8 x 6.5x / 19,068mn shares x 8 / 7.005 = US$0.17 per ADS; the unrounded target sat
+    # just under US$207.50, so rounding to US$5 does the rest: 5.00 - 0.17 = +4.83.
+    bridge = out.split("Target bridge: ADS (BABA) target, US$ per ADS\n")[1].splitlines()
+    step = (10.433 - 1.0433 * 9.59) * 1000 * 6.5 / 19_068 * 8 / 7.005
+    assert f"{step:.2f}" == "0.17"
+    assert bridge[1].split() == ["Cloud", "Intelligence", "Group,", "FY27E", "+0.17"]
+    assert bridge[2].split()[-1] == "+4.83" and bridge[3].split()[-1] == "US$210.00"
     # Lines the change does not feed are not listed: e-commerce revenue is independent of cloud.
     assert "E-commerce" not in out.split("Figures moved")[1]
 
