@@ -410,11 +410,19 @@ def _bridge_rows(lb: ListingBridge, symbol: str) -> list[tuple[str, str]]:
     return rows
 
 
+#: Said when a target moved but no mix of old and new inputs could be valued.
+NO_BRIDGE = (
+    "no bridge: a mix of old and new inputs cannot be valued (e.g. a part valued on a line "
+    "the other version lacks); see the inputs above"
+)
+
+
 def _bridges(d: NoteDiff) -> list[tuple[str, list[tuple[str, str]]]]:
     """A bridge per listing whose target moved; if none did, the fair value's (why it moved
     though every target rounds to where it was)."""
     if d.bridge is None:
-        return []
+        moved = any(o.exhibit == "Targets" for o in d.outputs)
+        return [("targets", [(NO_BRIDGE, "")])] if moved else []
     out = []
     for lb in d.bridge.listings:
         lst = lb.listing

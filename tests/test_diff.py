@@ -106,3 +106,13 @@ def test_a_git_revision_against_the_working_tree(tmp_path: Path) -> None:
     code, out = _diff(f"HEAD:{note}", str(note))
     assert code == 1
     assert "lines.maas.growth.2027: 8.59 -> 9.0" in out
+
+
+def test_a_target_move_without_a_bridge_says_so() -> None:
+    from reportgen.diff import NO_BRIDGE, NoteDiff, OutputChange, render_markdown, render_text
+
+    d = NoteDiff("a", "b", (), (OutputChange("Targets", "ADS target", "US$5", "US$6", 5.0, 6.0),), None)
+    assert NO_BRIDGE in render_text(d)
+    assert NO_BRIDGE in render_markdown(d)
+    # +1 on 5 is +20.0%, printed beside the move.
+    assert "ADS target: US$5 -> US$6 (+1.00, +20.0%)" in render_text(d)
