@@ -36,6 +36,8 @@ from reportgen.tables import Cell, Table, build_table
 from reportgen.yamlsource import Loc, load_yaml
 
 _TAG = re.compile(r"<[^>]+>")
+#: Punctuation around a changed fragment of prose, left out when it is quoted.
+_PUNCT = ",.;:"
 #: Text and Markdown list at most this many moved values per table or chart (JSON has all).
 SHOW_PER_EXHIBIT = 25
 
@@ -288,8 +290,22 @@ def _prose_changes(
         if o == n:
             continue
         ops = difflib.SequenceMatcher(a=o, b=n, autojunk=False).get_opcodes()
-        moved = [(" ".join(o[i1:i2]), " ".join(n[j1:j2])) for tag, i1, i2, j1, j2 in ops if tag != "equal"]
+        moved = [
+            (_tidy(" ".join(o[i1:i2])), _tidy(" ".join(n[j1:j2])))
+            for tag, i1, i2, j1, j2 in ops
+            if tag != "equal"
+        ]
         yield OutputChange("Prose", name, "; ".join(m[0] for m in moved), "; ".join(m[1] for m in moved))
+
+
+def _tidy(fragment: str) -> str:
+    """A changed fragment of prose without the punctuation around it or an unpaired bracket."""
+    text = fragment.strip(_PUNCT)
+    if text.startswith("(") and ")" not in text:
+        text = text[1:]
+    if text.endswith(")") and "(" not in text:
+        text = text[:-1]
+    return text.strip(_PUNCT)
 
 
 def _printed(value: Cell, kind: str | None, decimals: int) -> str:
@@ -395,7 +411,8 @@ def _signed(x: float, decimals: int = 2) -> str:
 def _move(o: OutputChange) -> str:
     parts: list[str] = []
     if o.change is not None and o.points:
-        parts.append(_signed(o.change * 100, 1) + "pp")
+        points = o.change * 100
+        parts.append(_signed(points, 1 if abs(points) >= 0.05 else 2) + "pp")
     elif o.change is not None:
         parts.append(_signed(o.change, 2 if abs(o.change) < 100 else 0))
     if o.pct is not None:
