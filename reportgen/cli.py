@@ -140,7 +140,8 @@ def diff(old: str, new: str, fmt: str) -> None:
     assumptions that changed (file:line:col, old -> new), every printed figure that moved,
     and the target-price bridge. Exit codes: 0 no change, 1 changed, 2 bad input or usage.
     """
-    from reportgen.diff import RENDERERS, diff_specs
+    from reportgen.diff import diff_specs
+    from reportgen.diffreport import RENDERERS
 
     try:
         result = diff_specs(old, new)
