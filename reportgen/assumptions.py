@@ -588,7 +588,7 @@ def _check_table(run: ModelRun, table: TableSpec, loc: Loc) -> Iterator[tuple[Lo
             bad = list(_known_line(run, key, (*loc, "lines", i)))
             yield from bad
         return
-    if table.kind in ("valuation", "sensitivity"):
+    if table.kind in ("valuation", "sensitivity", "bridge"):
         return
     if not table.rows:
         yield (*loc, "rows"), "a table needs rows"
@@ -673,6 +673,10 @@ def _check_chart(run: ModelRun, chart: ChartSpec, loc: Loc) -> Iterator[tuple[Lo
     if chart.period is not None:
         yield from _period(tl, chart.period, (*loc, "period"))[1]
     yield from _check_cases(run, chart.scenarios, (*loc, "scenarios"))
+    if chart.data == "bridge":
+        if chart.kind != "waterfall":
+            yield (*loc, "data"), "a target bridge is drawn as a waterfall"
+        return
     if chart.kind == "football_field":
         return
     if chart.data == "valuation":

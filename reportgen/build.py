@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Literal
 
 from reportgen.assumptions import load_assumptions
+from reportgen.bridge import build_bridge
+from reportgen.bridge_exhibits import build_bridge_chart, shows
 from reportgen.charts import Charts, build_charts, register_fonts
 from reportgen.context import build_context
 from reportgen.coverage import build_coverage
@@ -98,6 +100,7 @@ def render_html(
         step("rebuilding the last published version")
         previous = previous_from_ledger(note_folder, ledger, a.company.note.date)
     history = build_history(ledger, note_folder.name, a.company, valuation)
+    bridge = build_bridge(previous.assumptions, a) if previous is not None else None
     step("drawing charts")
     register_fonts(templates / "assets" / "fonts")
     charts = build_charts(
@@ -125,8 +128,18 @@ def render_html(
 
         check_results_file(note_folder)
     coverage = build_coverage(ledger, a.house, a.company.note.date)
+    if shows(bridge):
+        assert bridge is not None
+        drawn = {
+            k: build_bridge_chart(k, s, bridge, a.company, a.house)
+            for k, s in a.exhibits.charts.items()
+            if s.data == "bridge"
+        }
+        charts = Charts((*charts.items, *drawn.values()))
     step("rendering HTML")
-    ctx = build_context(a, valuation, charts, coverage, previous=previous, history=history, results=results)
+    ctx = build_context(
+        a, valuation, charts, coverage, previous=previous, history=history, results=results, bridge=bridge
+    )
     html = render_note(ctx, [templates])
     warnings = results.warnings if results is not None else ()
     return Rendered(html, {c.key: c.svg for c in charts.items}, a.logo, warnings)

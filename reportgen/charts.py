@@ -380,6 +380,8 @@ def _drafts(
     """Every declared chart, in the order declared."""
     out: list[_Draft] = []
     for key, spec in specs.items():
+        if spec.data == "bridge":
+            continue  # needs a previous version: drawn by bridge_exhibits when there is one
         frame = _frame(key, spec, run, valuation, company, house)
         body, alt_text = KINDS[spec.kind](frame)
         out.append(_draft(frame, body, alt_text))

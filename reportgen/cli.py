@@ -228,6 +228,36 @@ def publish(note: Path, out_dir: Path, at: str | None) -> None:
     click.echo("commit the ledger to make the record part of the repository's history")
 
 
+@main.command()
+@click.argument("old")
+@click.argument("new")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="text for a terminal; markdown for a pull-request comment; json for tools.",
+)
+def diff(old: str, new: str, fmt: str) -> None:
+    """Show what changed between two versions of a note, without building it.
+
+    OLD and NEW are note folders or REV:path (e.g. HEAD:assumptions/my-note). Prints the
+    assumptions that changed (file:line:col, old -> new), every printed figure that moved,
+    and the target-price bridge. Exit codes: 0 no change, 1 changed, 2 bad input or usage.
+    """
+    from reportgen.diff import diff_specs
+    from reportgen.diffreport import RENDERERS
+
+    try:
+        result = diff_specs(old, new)
+    except ReportgenError as exc:
+        _echo_error(exc)
+        sys.exit(2)  # like diff(1): 1 means "changed", so any failure is 2
+    click.echo(RENDERERS[fmt](result), nl=False)
+    sys.exit(1 if result.changed else 0)
+
+
 def _register_authoring() -> None:
     """`reportgen new` and `reportgen schema`: writing a note needs no Python."""
     from reportgen.authoring import new, schema

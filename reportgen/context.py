@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from reportgen.assumptions import Assumptions
+from reportgen.bridge import Bridge
+from reportgen.bridge_exhibits import bridge_keys, build_bridge_table, shows
 from reportgen.changes import Changes, build_changes
 from reportgen.charts import Chart, Charts
 from reportgen.coverage import Coverage
@@ -74,6 +76,8 @@ class NoteContext:
     changes: Changes | None = None
     #: Earlier calls from the ledger, then this one (appendix table, price chart).
     history: History | None = None
+    #: Declared exhibits left out of this build (a target bridge with nothing to bridge).
+    omitted: frozenset[str] = frozenset()
 
     @property
     def timeline(self) -> Timeline:
@@ -186,15 +190,23 @@ def build_context(
     previous: PreviousVersion | None = None,
     results: Results | None = None,
     history: History | None = None,
+    bridge: Bridge | None = None,
 ) -> NoteContext:
     """Assemble tables and prose values; the note date is the publication date (deterministic)."""
     src = f"Source: company reports, {a.house.short_name} estimates"
+    omitted = frozenset() if shows(bridge) else bridge_keys(a.exhibits.tables, a.exhibits.charts)
     tables = {
         key: build_table(
             key, spec, a.run, val, a.company, src, previous.assumptions.run if previous else None
         )
         for key, spec in a.exhibits.tables.items()
+        if spec.kind != "bridge"
     }
+    if bridge is not None and shows(bridge):
+        for key, spec in a.exhibits.tables.items():
+            if spec.kind == "bridge":
+                table = build_bridge_table(key, spec, bridge, a.company)
+                tables[key] = replace(table, source=f"Source: {spec.source}" if spec.source else src)
     prose = build_prose_values(a.run, val, a.company.company.reporting_currency)
     if results is not None:
         from reportgen.results.review import prose_values
@@ -217,4 +229,5 @@ def build_context(
         results=results,
         changes=build_changes(a, val, previous),
         history=history,
+        omitted=omitted,
     )

@@ -32,6 +32,7 @@ from reportgen.formatting import make_filters
 from reportgen.model.line import Line, Quantity
 from reportgen.model.ratios import NotMeaningful
 from reportgen.model.valuation import BridgeValue, PartValue, Target
+from reportgen.reviewhtml import review_filters
 from reportgen.schema import Listing
 from reportgen.yamlsource import Loc, SourceMap, format_problem
 
@@ -325,7 +326,7 @@ def make_prose(
 def render_note(ctx: NoteContext, template_dirs: Sequence[Path]) -> str:
     """Render the whole note to one HTML string (deterministic for the same context)."""
     filters = make_filters(ctx.a.company, ctx.timeline)
-    env = get_env(template_dirs, filters)
+    env = get_env(template_dirs, {**filters, **review_filters()})
     try:
         template = env.get_template(ENTRY_TEMPLATES[ctx.a.company.note.kind])
     except TemplateNotFound as exc:

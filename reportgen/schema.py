@@ -442,7 +442,10 @@ class RowSpec(Strict):
 class TableSpec(Strict):
     """A numbered table exhibit."""
 
-    kind: Literal["lines", "revisions", "valuation", "sensitivity"] = "lines"
+    kind: Literal["lines", "revisions", "valuation", "sensitivity", "bridge"] = Field(
+        default="lines",
+        description="'bridge': each listing's target move by driver, shown only against a previous version.",
+    )
     title: str
     method: str | None = Field(
         default=None, description="valuation: one method's workings (its key); default: the summary of all."
@@ -485,8 +488,10 @@ class ChartSpec(Strict):
     timeline: str | None = None
     periods: list[Key] | None = Field(default=None, description="[first, last] periods shown.")
     period: Key | None = Field(default=None, description="horizontal_bars/waterfall: the one period shown.")
-    data: Literal["lines", "valuation"] = Field(
-        default="lines", description="'valuation': bars of each part's value per share."
+    data: Literal["lines", "valuation", "bridge"] = Field(
+        default="lines",
+        description="'valuation': bars of each part's value per share; 'bridge' (waterfall): the lead "
+        "listing's target move by driver, shown only against a previous version.",
     )
     width: Literal["full", "half"] = "full"
     height: int | None = Field(default=None, ge=80, le=600)

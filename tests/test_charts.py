@@ -523,7 +523,8 @@ def test_the_default_notes_declared_charts_build_and_render() -> None:
     valuation = build_valuation(load(DEFAULT_NOTE / "valuation.yaml", ValuationFile), run, company, house)
     register_fonts(FONTS)
     charts = build_charts(exhibits.charts, run, valuation, company, house)
-    assert charts.keys == tuple(exhibits.charts)
+    # A target bridge needs a previous version: bridge_exhibits draws it (tests/test_bridge_exhibits.py).
+    assert charts.keys == tuple(k for k, s in exhibits.charts.items() if s.data != "bridge")
     for chart in charts:
         assert chart.svg.lstrip().startswith("<svg") and chart.alt and chart.title
         json.dumps(chart.spec, allow_nan=False)

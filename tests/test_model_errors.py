@@ -584,11 +584,11 @@ def test_section_placing_an_exhibit_that_does_not_exist(note_copy: Path) -> None
 
 def test_exhibit_placed_twice(note_copy: Path) -> None:
     f = note_copy / "narrative.yaml"
-    edit(f, "exhibits: [revisions]", "exhibits: [revisions, capex]")
+    edit(f, "exhibits: [revisions, tp-bridge", "exhibits: [revisions, capex, tp-bridge")
     expect(
         problems_of(note_copy),
         f,
-        at(f, "exhibits: [revisions, capex]", "capex"),
+        at(f, "exhibits: [revisions, capex, tp-bridge", "capex"),
         "sections[3].exhibits[1]",
         "exhibit 'capex' is placed twice",
     )
