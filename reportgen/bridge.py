@@ -119,15 +119,25 @@ def _item_key(item: Any) -> Any:
 
 
 def describe(data: Any, path: Path) -> str:
-    """A path as a reader names it: list items by their name or key, underscores as spaces."""
+    """A path as a reader names it: list items by their name, label or key, underscores as spaces.
+
+    Only the innermost named item is kept: a part's name says more than its method's label.
+    """
     words: list[str] = []
+    named = -1
     node = data
     for seg in path:
         if isinstance(seg, int) and isinstance(node, list) and seg < len(node):
             node = node[seg]
-            words.append(
-                str(node.get("name") or node.get("key") or seg) if isinstance(node, dict) else str(seg)
+            name = (
+                str(node.get("name") or node.get("label") or node.get("key") or seg)
+                if isinstance(node, dict)
+                else str(seg)
             )
+            if named >= 0:
+                del words[named:]
+            named = len(words)
+            words.append(name)
             continue
         node = node.get(seg) if isinstance(node, dict) else None
         if not (isinstance(node, list) and node and isinstance(node[0], dict)):  # 'parts' names no one

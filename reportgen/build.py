@@ -18,8 +18,7 @@ from reportgen.coverage import build_coverage
 from reportgen.errors import ReportgenError
 from reportgen.history import build_history
 from reportgen.ledger import ledger_path, load_ledger
-from reportgen.model.sensitivity import add_sensitivities
-from reportgen.model.valuation import build_valuation
+from reportgen.model.sensitivity import value_with_sensitivities
 from reportgen.pdf import render_pdf
 from reportgen.previous import PreviousVersion, previous_from_ledger
 from reportgen.publish import clean_leftovers, make_staging, publish
@@ -93,8 +92,7 @@ def render_html(
     step("loading assumptions and running the model")
     a = load_assumptions(note_folder)
     step("valuing")
-    valuation = build_valuation(a.valuation, a.run, a.company, a.house)
-    valuation = add_sensitivities(valuation, a.valuation, a.run, a.company, a.house)
+    valuation = value_with_sensitivities(a.valuation, a.run, a.company, a.house)
     ledger = load_ledger(ledger_path(note_folder.parent))
     if previous == FROM_LEDGER:
         step("rebuilding the last published version")

@@ -26,7 +26,8 @@ from reportgen.context import build_prose_values
 from reportgen.formatting import cell_multiple, cell_num, cell_pct, fmt_money, make_filters, step_decimals
 from reportgen.gitrev import materialise, split_spec
 from reportgen.model.ratios import NotMeaningful
-from reportgen.model.valuation import Valuation, build_valuation
+from reportgen.model.sensitivity import value_with_sensitivities
+from reportgen.model.valuation import Valuation
 from reportgen.prices import PRICES_FILE
 from reportgen.render import Exhibits, make_prose
 from reportgen.reviewhtml import chart_data, fmt_data
@@ -118,8 +119,8 @@ def diff_notes(old: Path, new: Path, old_label: str, new_label: str) -> NoteDiff
     """Load, run and value both versions, then compare inputs and outputs."""
     a_old, a_new = load_assumptions(old), load_assumptions(new)
     inputs = tuple(_input_changes(old, new, old_label.rstrip("/"), new_label.rstrip("/")))
-    v_old = build_valuation(a_old.valuation, a_old.run, a_old.company, a_old.house)
-    v_new = build_valuation(a_new.valuation, a_new.run, a_new.company, a_new.house)
+    v_old = value_with_sensitivities(a_old.valuation, a_old.run, a_old.company, a_old.house)
+    v_new = value_with_sensitivities(a_new.valuation, a_new.run, a_new.company, a_new.house)
     outputs = (
         *_valuation_changes(a_old, v_old, a_new, v_new),
         *_prose_changes(a_old, v_old, a_new, v_new),

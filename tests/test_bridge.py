@@ -52,11 +52,22 @@ def corvane(tmp_path: Path) -> Path:
     return root / CORVANE.name
 
 
-def test_two_driver_bridge_by_hand(corvane: Path) -> None:
+def _on_the_parts(folder: Path) -> None:
+    """Corvane is valued by DCF with its sum of the parts at zero weight: swap the weights, so
+    the target is the sum of the parts, whose arithmetic is short enough to do by hand."""
+    edit(folder / "valuation.yaml", "weight: 1.0", "weight: 9.9")
+    edit(folder / "valuation.yaml", "weight: 0.0", "weight: 1.0")
+    edit(folder / "valuation.yaml", "weight: 9.9", "weight: 0.0")
+
+
+def test_two_driver_bridge_by_hand(corvane: Path, tmp_path: Path) -> None:
     """Commerce software at 4.5x -> 5.0x sales, and 2027E diluted shares 414mn -> 400mn."""
+    _on_the_parts(corvane)
+    before = tmp_path / "before" / "assumptions"
+    shutil.copytree(corvane.parent, before)
     edit(corvane / "valuation.yaml", "multiple: 4.5", "multiple: 5.0")
     edit(corvane / "model.yaml", "2026: 418, 2027: 414,", "2026: 418, 2027: 400,")
-    old, new = load_assumptions(CORVANE), load_assumptions(corvane)
+    old, new = load_assumptions(before / CORVANE.name), load_assumptions(corvane)
     bridge = build_bridge(old, new)
     assert bridge is not None
     (lb,) = bridge.listings
@@ -103,7 +114,10 @@ def test_many_drivers_are_capped_and_still_sum_exactly(note_copy: Path) -> None:
 
 
 def test_inputs_that_cannot_move_a_target_are_not_drivers(note_copy: Path) -> None:
-    edit(note_copy / "company.yaml", "previous_target: 205", "previous_target: 200")
+    # A sensitivity grid's values are valuation.yaml leaves that never move the target.
+    edit(
+        note_copy / "valuation.yaml", "values: [5.5, 6.0, 6.5, 7.0, 7.5]", "values: [5.0, 6.0, 6.5, 7.0, 8.0]"
+    )
     edit(note_copy / "company.yaml", "dividend_per_unit: 1.05", "dividend_per_unit: 1.10")
     edit(note_copy / "company.yaml", "exchange: NYSE", "exchange: NYSE American")
     bridge = build_bridge(load_assumptions(DEFAULT_NOTE), load_assumptions(note_copy))

@@ -224,3 +224,10 @@ def _ranges(
             )
         )
     return tuple(out)
+
+
+def value_with_sensitivities(
+    v: ValuationFile, run: ModelRun, company: CompanyFile, house: House
+) -> Valuation:
+    """The valuation as a note prints it: the target, then its declared grids and ranges."""
+    return add_sensitivities(build_valuation(v, run, company, house), v, run, company, house)
