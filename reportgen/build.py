@@ -8,12 +8,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen.assumptions import load_assumptions
-from reportgen.charts import build_charts, register_fonts
+import vl_convert
+
+from reportgen.assumptions import Assumptions, load_assumptions
+from reportgen.cache import TextCache, cached_svg, digest, files_digest, tree_files
+from reportgen.charts import VL_VERSION, build_charts, register_fonts, render_svg
 from reportgen.context import build_context
-from reportgen.coverage import Ratings, build_coverage
+from reportgen.coverage import Coverage, Ratings, build_coverage
 from reportgen.errors import ReportgenError
-from reportgen.model.valuation import build_valuation
+from reportgen.model.valuation import Valuation, build_valuation
 from reportgen.pdf import render_pdf
 from reportgen.publish import clean_leftovers, make_staging, publish
 from reportgen.render import render_note
@@ -37,7 +40,7 @@ class BuiltNote:
     slug: str
     folder: Path
     html: Path
-    pdf: Path
+    pdf: Path | None
 
 
 @dataclass(frozen=True)
@@ -69,11 +72,13 @@ def render_html(
     templates: Path = TEMPLATES,
     progress: Progress | None = None,
     ratings: Ratings | None = None,
+    charts_cache: TextCache | None = None,
 ) -> Rendered:
     """Assumptions -> model -> charts -> HTML, with nothing written to disk.
 
     ``ratings`` carries the ratings of notes already valued in this invocation, so a batch
     values each note once for the ratings distribution, not once per note built.
+    ``charts_cache`` holds SVGs by content hash: a chart whose spec is unchanged is not redrawn.
     """
     step = progress if isinstance(progress, _Stages) else _Stages(note_folder.name, progress)
     step("loading assumptions and running the model")
@@ -81,7 +86,9 @@ def render_html(
     step("valuing")
     valuation = build_valuation(a.valuation, a.run, a.company, a.house)
     step("drawing charts")
-    register_fonts(templates / "assets" / "fonts")
+    fonts = templates / "assets" / "fonts"
+    register_fonts(fonts)
+    render = cached_svg(render_svg, charts_cache, chart_salt(fonts)) if charts_cache else render_svg
     charts = build_charts(
         a.exhibits.charts,
         a.run,
@@ -90,8 +97,23 @@ def render_html(
         a.house,
         prices=a.prices,
         illustrative_prices=a.company.note.illustrative_prices,
+        render=render,
     )
     step("rating the house's coverage")
+    coverage = rate_coverage(note_folder, a, valuation, ratings)
+    step("rendering HTML")
+    ctx = build_context(a, valuation, charts, coverage)
+    html = render_note(ctx, [templates])
+    return Rendered(html, {c.key: c.svg for c in charts.items}, a.logo)
+
+
+def rate_coverage(
+    note_folder: Path, a: Assumptions, valuation: Valuation, ratings: Ratings | None
+) -> Coverage:
+    """The ratings distribution the appendix prints: this note's fresh rating plus every sibling's.
+
+    The one place a build learns other notes' ratings (swap it to read a ledger of published calls).
+    """
     lead = a.company.listings[0].key
     known = ratings if ratings is not None else {}
     known[note_folder.resolve()] = (
@@ -99,11 +121,12 @@ def render_html(
         a.company.note.date.isoformat(),
         valuation.targets[lead].rating,
     )
-    coverage = build_coverage(note_folder.parent, a.house, known)
-    step("rendering HTML")
-    ctx = build_context(a, valuation, charts, coverage)
-    html = render_note(ctx, [templates])
-    return Rendered(html, {c.key: c.svg for c in charts.items}, a.logo)
+    return build_coverage(note_folder.parent, a.house, known)
+
+
+def chart_salt(fonts: Path) -> str:
+    """What besides the spec decides a chart's SVG: the renderer, its Vega-Lite version, the fonts."""
+    return digest(getattr(vl_convert, "__version__", "?"), VL_VERSION, files_digest(tree_files(fonts)))
 
 
 def build_note(
@@ -112,30 +135,36 @@ def build_note(
     templates: Path = TEMPLATES,
     progress: Progress | None = None,
     ratings: Ratings | None = None,
+    *,
+    html_only: bool = False,
+    charts_cache: TextCache | None = None,
 ) -> BuiltNote:
     """Build one note into ``out_dir/<slug>/``; the previous output survives any failure.
 
+    ``html_only`` publishes the HTML twin and its assets without compiling the PDF (a quick
+    review build), through the same staging folder and atomic switch.
     The caller checks that ``out_dir`` overlaps no input (``publish.check_output_folder``).
     """
     slug = note_folder.name
     step = _Stages(slug, progress)
     try:
-        rendered = render_html(note_folder, templates, step, ratings)
+        rendered = render_html(note_folder, templates, step, ratings, charts_cache)
         clean_leftovers(out_dir, slug)
         staging = make_staging(out_dir, slug)
         try:
             step("writing assets")
             write_assets(staging, templates, rendered)
             (staging / f"{slug}.html").write_text(rendered.html, encoding="utf-8")
-            step("compiling PDF")
-            pdf = render_pdf(
-                rendered.html,
-                staging,
-                allowed=[staging],
-                first_page_anchor=COVER_END,
-                pdf_variant=PDF_VARIANT,
-            )
-            (staging / f"{slug}.pdf").write_bytes(pdf)
+            if not html_only:
+                step("compiling PDF")
+                pdf = render_pdf(
+                    rendered.html,
+                    staging,
+                    allowed=[staging],
+                    first_page_anchor=COVER_END,
+                    pdf_variant=PDF_VARIANT,
+                )
+                (staging / f"{slug}.pdf").write_bytes(pdf)
             step("publishing")
             final = publish(staging, out_dir, slug)
         finally:
@@ -148,7 +177,7 @@ def build_note(
         raise ReportgenError(
             f"{slug}: cannot write {exc.filename or out_dir}: {exc.strerror or exc}"
         ) from None
-    return BuiltNote(slug, final, final / f"{slug}.html", final / f"{slug}.pdf")
+    return BuiltNote(slug, final, final / f"{slug}.html", None if html_only else final / f"{slug}.pdf")
 
 
 def write_assets(folder: Path, templates: Path, rendered: Rendered) -> None:

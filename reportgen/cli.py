@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import signal
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -59,39 +58,62 @@ def main(verbose: bool) -> None:
     show_default=True,
     help="Output folder; each note goes to OUT/<note>/.",
 )
-def build(paths: tuple[Path, ...], out_dir: Path) -> None:
+@click.option(
+    "--html-only", is_flag=True, help="Publish the HTML twin and its assets, no PDF (quick review)."
+)
+@click.option("--force", is_flag=True, help="Rebuild every note, even those whose inputs are unchanged.")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Notes built at once."
+)
+@click.option("--shard", metavar="K/N", help="Build only shard K of N (a CI matrix spreads a universe).")
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where notes are built: this machine, or a Dask cluster (pip install 'reportgen[dask]').",
+)
+@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address, with --executor dask.")
+def build(
+    paths: tuple[Path, ...],
+    out_dir: Path,
+    html_only: bool,
+    force: bool,
+    jobs: int,
+    shard: str | None,
+    executor: str,
+    scheduler: str | None,
+) -> None:
     """Build every note in PATHS (default: assumptions/) into OUT.
 
     A PATH is a note folder (holding company.yaml) or a folder of note folders.
-    A note that fails leaves its previous output untouched. Exit codes: 0 built,
-    1 a build failed, 2 bad assumptions or usage.
+    Notes whose inputs are unchanged since their last build are reported as up to
+    date and skipped (--force rebuilds them). A note that fails leaves its previous
+    output untouched and does not stop the others. Exit codes: 0 all built or up to
+    date, 1 a build failed, 2 bad assumptions or usage.
     """
-    from reportgen.build import TEMPLATES, build_note
-    from reportgen.coverage import Ratings
+    from reportgen.batch import Runner, parse_shard, plan, select_shard
+    from reportgen.build import TEMPLATES
     from reportgen.publish import check_output_folder, protected_inputs
 
     # A CI job being cancelled sends SIGTERM: unwind like Ctrl-C so staging is cleaned up.
     signal.signal(signal.SIGTERM, _terminate)
     folders = _note_folders(paths)
+    if shard is not None:
+        folders = select_shard(folders, *parse_shard(shard))
     inputs, roots = protected_inputs(folders, TEMPLATES)
     check_output_folder(out_dir, inputs, roots)  # before anything is written
-    tty = sys.stderr.isatty()
-    ratings: Ratings = {}
     worst = 0
-    for folder in folders:
-        started = time.perf_counter()
-
-        def progress(msg: str, name: str = folder.name) -> None:
-            if tty:
-                click.echo(f"  {name}: {msg}...", err=True)
-
-        try:
-            note = build_note(folder, out_dir, progress=progress, ratings=ratings)
-        except ReportgenError as exc:
-            _echo_error(exc)
-            worst = max(worst, exc.exit_code)
-            continue
-        click.echo(f"built {note.pdf} and {note.html} in {time.perf_counter() - started:.1f}s")
+    with Runner("dask" if executor == "dask" else "local", jobs, scheduler) as runner:
+        todo = plan(folders, out_dir, TEMPLATES, html_only=html_only, force=force, map_=runner.map)
+        for slug in todo.current:
+            click.echo(f"up to date: {out_dir / slug}")
+        for outcome in runner.builds(todo.jobs):
+            if outcome.status == "failed":
+                click.secho(f"Error: {outcome.message}", err=True, fg="red" if sys.stderr.isatty() else None)
+                worst = max(worst, outcome.exit_code)
+            else:
+                click.echo(f"built {' and '.join(map(str, outcome.paths))} in {outcome.seconds:.1f}s")
     if worst:
         sys.exit(worst)
 
