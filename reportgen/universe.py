@@ -85,10 +85,17 @@ def write_universe(root: Path, count: int, house: Path, seed: int = 0) -> list[P
         folder = root / f"synthetic-{i:04d}"
         folder.mkdir(exist_ok=True)
         for name, data in note_files(rng, i).items():
-            text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+            text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
             (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
         folders.append(folder)
     return folders
+
+
+class _Dumper(yaml.SafeDumper):
+    """Plain YAML as an analyst writes it: no &anchors or *aliases for repeated values."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 def _copy_house(house: Path, root: Path) -> None:

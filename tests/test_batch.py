@@ -1,0 +1,194 @@
+"""Batch builds: HTML-only review builds, incremental rebuilds, shards, failures, executors."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from reportgen import charts as charts_mod
+from reportgen.batch import ShardError, parse_shard, select_shard
+from reportgen.cli import main
+from reportgen.coverage import rate_note
+from reportgen.universe import write_universe
+from tests.conftest import ROOT, edit
+
+HOUSE = ROOT / "assumptions" / "house.yaml"
+#: Charts each synthetic note declares in exhibits.yaml (segments, margins, EPS, SOTP); no prices.csv.
+CHARTS_PER_NOTE = 4
+
+
+@pytest.fixture
+def universe(tmp_path: Path) -> list[Path]:
+    return write_universe(tmp_path / "universe", 3, HOUSE, seed=7)
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Every call of the chart renderer in this process."""
+    calls: list[Any] = []
+    real = charts_mod.vl_convert.vegalite_to_svg
+
+    def counting(spec: Any, *args: Any, **kwargs: Any) -> str:
+        calls.append(spec)
+        return real(spec, *args, **kwargs)
+
+    monkeypatch.setattr(charts_mod.vl_convert, "vegalite_to_svg", counting)
+    return calls
+
+
+def build(*args: str) -> Result:
+    return CliRunner().invoke(main, ["build", *args])
+
+
+def lines(result: Result, prefix: str) -> list[str]:
+    return [line for line in result.output.splitlines() if line.startswith(prefix)]
+
+
+# --------------------------------------------------------------------------- shards
+
+
+def test_parse_shard() -> None:
+    assert parse_shard("2/5") == (2, 5)
+    for bad in ("0/3", "4/3", "1", "a/b", "1/0", "-1/2"):
+        with pytest.raises(ShardError, match="K/N"):
+            parse_shard(bad)
+
+
+def test_shards_partition_the_universe_and_do_not_move_when_a_note_is_added() -> None:
+    folders = [Path(f"notes/company-{i:03d}") for i in range(40)]
+    shards = [select_shard(folders, k, 3) for k in (1, 2, 3)]
+    assert sorted(f for s in shards for f in s) == folders  # every note once, in no two shards
+    assert all(shards)  # 40 notes over 3 shards: none empty
+    grown = [*folders, Path("notes/newcomer")]
+    assert [f for f in select_shard(grown, 2, 3) if f != Path("notes/newcomer")] == shards[1]
+    assert select_shard(list(reversed(folders)), 1, 3) == list(reversed(shards[0]))  # order-free
+
+
+def test_a_bad_shard_is_a_usage_error(universe: list[Path], tmp_path: Path) -> None:
+    result = build(str(universe[0].parent), "--out", str(tmp_path / "out"), "--shard", "3/2")
+    assert result.exit_code == 2
+    assert "K/N" in result.output
+
+
+# --------------------------------------------------------------------------- html-only and incremental
+
+
+@pytest.mark.slow
+def test_html_only_then_incremental(universe: list[Path], tmp_path: Path, renders: list[Any]) -> None:
+    root, out = universe[0].parent, tmp_path / "out"
+    first = build(str(root), "--out", str(out), "--html-only")
+    assert first.exit_code == 0, first.output
+    assert len(lines(first, "built ")) == 3
+    for folder in universe:
+        published = out / folder.name
+        assert (published / f"{folder.name}.html").is_file()
+        assert (published / "assets" / "charts" / "segment-chart.svg").is_file()
+        assert not (published / f"{folder.name}.pdf").exists()  # a review build has no PDF
+    assert len(renders) == 3 * CHARTS_PER_NOTE
+
+    again = build(str(root), "--out", str(out), "--html-only")
+    assert again.exit_code == 0, again.output
+    assert len(lines(again, "up to date: ")) == 3 and not lines(again, "built ")
+    assert len(renders) == 3 * CHARTS_PER_NOTE  # nothing drawn
+
+    # Prose only: that note alone is rebuilt, and none of its charts is drawn again.
+    edit(universe[1] / "narrative.yaml", "The main risks are:", "The main risks we see are:")
+    prose = build(str(root), "--out", str(out), "--html-only")
+    assert [line.split("/")[-2] for line in lines(prose, "built ")] == [universe[1].name]
+    assert len(renders) == 3 * CHARTS_PER_NOTE
+    assert "The main risks we see are:" in (out / universe[1].name / f"{universe[1].name}.html").read_text()
+
+    # --force rebuilds everything; the charts come from the cache.
+    forced = build(str(root), "--out", str(out), "--html-only", "--force")
+    assert len(lines(forced, "built ")) == 3
+    assert len(renders) == 3 * CHARTS_PER_NOTE
+
+
+@pytest.mark.slow
+def test_a_siblings_new_rating_rebuilds_every_note_that_counts_it(
+    universe: list[Path], tmp_path: Path
+) -> None:
+    """The appendix's ratings distribution counts every note: another note's rating is an input."""
+    root, out = universe[0].parent, tmp_path / "out"
+    assert build(str(root), "--out", str(out), "--html-only").exit_code == 0
+    single = [f for f in universe if "key: adr" not in (f / "company.yaml").read_text()]
+    changed = single[0]
+    _company, _date, before = rate_note(changed)
+    text = (changed / "company.yaml").read_text()
+    found = re.search(r"^( +price: )([0-9.]+)$", text, re.MULTILINE)
+    assert found is not None
+    price = float(found[2])
+    # A third of the price triples the upside (a Buy); three times it leaves a large downside (a Sell).
+    new = round(price / 3 if before != "Buy" else price * 3, 2)
+    edit(changed / "company.yaml", found[0], f"{found[1]}{new}")
+    assert rate_note(changed)[2] != before  # precondition: the rating moved
+    result = build(str(root), "--out", str(out), "--html-only")
+    assert result.exit_code == 0, result.output
+    assert len(lines(result, "built ")) == 3  # all three print the distribution
+
+
+@pytest.mark.slow
+def test_a_full_build_is_needed_after_an_html_only_one(universe: list[Path], tmp_path: Path) -> None:
+    note, out = universe[0], tmp_path / "out"
+    assert build(str(note), "--out", str(out), "--html-only").exit_code == 0
+    full = build(str(note), "--out", str(out))
+    assert full.exit_code == 0, full.output
+    assert (out / note.name / f"{note.name}.pdf").read_bytes().startswith(b"%PDF-")
+    review = build(str(note), "--out", str(out), "--html-only")  # the full build holds the HTML too
+    assert lines(review, "up to date: ") == [f"up to date: {out / note.name}"]
+
+
+# --------------------------------------------------------------------------- failures and executors
+
+
+@pytest.mark.slow
+def test_one_failing_note_does_not_stop_the_others(universe: list[Path], tmp_path: Path) -> None:
+    broken = universe[1]
+    edit(
+        broken / "narrative.yaml",
+        "sets out our forecasts.",
+        "sets out {{ lines.no_such_line[2030] | money }}.",
+    )
+    out = tmp_path / "out"
+    result = build(str(universe[0].parent), "--out", str(out), "--html-only", "--jobs", "2")
+    assert result.exit_code == 2  # bad input in one note
+    assert re.search(rf"{broken.name}/narrative\.yaml:\d+:\d+", result.output), result.output
+    assert "Traceback" not in result.output
+    assert sorted(line.split("/")[-2] for line in lines(result, "built ")) == [
+        universe[0].name,
+        universe[2].name,
+    ]
+    assert not (out / broken.name).exists()
+    # The failed note has no record: the next run tries it again rather than calling it current.
+    again = build(str(universe[0].parent), "--out", str(out), "--html-only")
+    assert again.exit_code == 2 and len(lines(again, "up to date: ")) == 2
+
+
+@pytest.mark.slow
+def test_dask_executor_on_a_local_cluster(universe: list[Path], tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        result = build(
+            str(universe[0].parent),
+            "--out",
+            str(tmp_path / "out"),
+            "--html-only",
+            "--executor",
+            "dask",
+            "--scheduler",
+            cluster.scheduler_address,
+        )
+    assert result.exit_code == 0, result.output
+    assert sorted(line.split("/")[-2] for line in lines(result, "built ")) == [f.name for f in universe]
+
+
+def test_dask_executor_needs_a_scheduler(universe: list[Path], tmp_path: Path) -> None:
+    result = build(str(universe[0]), "--out", str(tmp_path / "out"), "--executor", "dask")
+    assert result.exit_code == 2
+    assert "--scheduler" in result.output or "dask extra" in result.output
