@@ -12,7 +12,7 @@ import vl_convert
 
 from reportgen.assumptions import Assumptions, load_assumptions
 from reportgen.cache import TextCache, cached_svg, digest, files_digest, tree_files
-from reportgen.charts import VL_VERSION, build_charts, register_fonts, render_svg
+from reportgen.charts import VL_VERSION, Charts, build_charts, register_fonts, render_svg
 from reportgen.context import build_context
 from reportgen.coverage import Coverage, Ratings, build_coverage
 from reportgen.errors import ReportgenError
@@ -20,6 +20,7 @@ from reportgen.model.valuation import Valuation, build_valuation
 from reportgen.pdf import render_pdf
 from reportgen.publish import clean_leftovers, make_staging, publish
 from reportgen.render import render_note
+from reportgen.state import house_digest
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,10 @@ TEMPLATES = PROJECT_ROOT / "templates"
 Progress = Callable[[str], None]
 #: Tagged PDF for accessibility (structure tree, alt texts, language, XMP identification).
 PDF_VARIANT = "pdf/ua-1"
+#: The one input file charts never read: a prose edit reuses a long-lived process's charts.
+NARRATIVE_FILE = "narrative.yaml"
+#: Chart sets a long-lived process keeps (a watched note's last few states).
+MEMO_ENTRIES = 8
 #: Id of the cover's last element: if it is not on page 1 the cover overflowed.
 COVER_END = "cover-end"
 
@@ -73,12 +78,15 @@ def render_html(
     progress: Progress | None = None,
     ratings: Ratings | None = None,
     charts_cache: TextCache | None = None,
+    charts_memo: dict[str, Charts] | None = None,
 ) -> Rendered:
     """Assumptions -> model -> charts -> HTML, with nothing written to disk.
 
     ``ratings`` carries the ratings of notes already valued in this invocation, so a batch
     values each note once for the ratings distribution, not once per note built.
     ``charts_cache`` holds SVGs by content hash: a chart whose spec is unchanged is not redrawn.
+    ``charts_memo`` (a long-lived process's) holds whole chart sets by the hash of the files they
+    are drawn from, every input but narrative.yaml: a prose edit skips building specs too.
     """
     step = progress if isinstance(progress, _Stages) else _Stages(note_folder.name, progress)
     step("loading assumptions and running the model")
@@ -88,17 +96,25 @@ def render_html(
     step("drawing charts")
     fonts = templates / "assets" / "fonts"
     register_fonts(fonts)
-    render = cached_svg(render_svg, charts_cache, chart_salt(fonts)) if charts_cache else render_svg
-    charts = build_charts(
-        a.exhibits.charts,
-        a.run,
-        valuation,
-        a.company,
-        a.house,
-        prices=a.prices,
-        illustrative_prices=a.company.note.illustrative_prices,
-        render=render,
-    )
+    salt = chart_salt(fonts)
+    render = cached_svg(render_svg, charts_cache, salt) if charts_cache else render_svg
+    memo_key = chart_inputs(note_folder, salt) if charts_memo is not None else ""
+    charts = charts_memo.get(memo_key) if charts_memo is not None else None
+    if charts is None:
+        charts = build_charts(
+            a.exhibits.charts,
+            a.run,
+            valuation,
+            a.company,
+            a.house,
+            prices=a.prices,
+            illustrative_prices=a.company.note.illustrative_prices,
+            render=render,
+        )
+        if charts_memo is not None:
+            if len(charts_memo) >= MEMO_ENTRIES:
+                charts_memo.clear()
+            charts_memo[memo_key] = charts
     step("rating the house's coverage")
     coverage = rate_coverage(note_folder, a, valuation, ratings)
     step("rendering HTML")
@@ -122,6 +138,12 @@ def rate_coverage(
         valuation.targets[lead].rating,
     )
     return build_coverage(note_folder.parent, a.house, known)
+
+
+def chart_inputs(note_folder: Path, salt: str) -> str:
+    """Hash of what a note's charts are drawn from: its files but the prose, the house files, the fonts."""
+    files = [(n, p) for n, p in tree_files(note_folder) if n != NARRATIVE_FILE]
+    return digest(files_digest(files), house_digest(note_folder.parent), salt)
 
 
 def chart_salt(fonts: Path) -> str:
@@ -149,13 +171,31 @@ def build_note(
     step = _Stages(slug, progress)
     try:
         rendered = render_html(note_folder, templates, step, ratings, charts_cache)
+    except ReportgenError:
+        log.info("%s: build stopped while %s; previous output left as it was", slug, step.current)
+        raise
+    return write_note(rendered, out_dir, slug, templates, step, with_pdf=not html_only)
+
+
+def write_note(
+    rendered: Rendered,
+    out_dir: Path,
+    slug: str,
+    templates: Path = TEMPLATES,
+    progress: Progress | None = None,
+    *,
+    with_pdf: bool = True,
+) -> BuiltNote:
+    """Write a rendered note (and its PDF, unless ``with_pdf`` is off) to staging, then publish it."""
+    step = progress if isinstance(progress, _Stages) else _Stages(slug, progress)
+    try:
         clean_leftovers(out_dir, slug)
         staging = make_staging(out_dir, slug)
         try:
             step("writing assets")
             write_assets(staging, templates, rendered)
             (staging / f"{slug}.html").write_text(rendered.html, encoding="utf-8")
-            if not html_only:
+            if with_pdf:
                 step("compiling PDF")
                 pdf = render_pdf(
                     rendered.html,
@@ -177,7 +217,7 @@ def build_note(
         raise ReportgenError(
             f"{slug}: cannot write {exc.filename or out_dir}: {exc.strerror or exc}"
         ) from None
-    return BuiltNote(slug, final, final / f"{slug}.html", None if html_only else final / f"{slug}.pdf")
+    return BuiltNote(slug, final, final / f"{slug}.html", final / f"{slug}.pdf" if with_pdf else None)
 
 
 def write_assets(folder: Path, templates: Path, rendered: Rendered) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import sys
@@ -116,6 +117,45 @@ def build(
                 click.echo(f"built {' and '.join(map(str, outcome.paths))} in {outcome.seconds:.1f}s")
     if worst:
         sys.exit(worst)
+
+
+@main.command()
+@click.argument("note", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Output folder; the note goes to OUT/<note>/.",
+)
+@click.option("--no-pdf", is_flag=True, help="Publish the HTML preview only.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.02),
+    default=0.1,
+    show_default=True,
+    help="Seconds between checks.",
+)
+def watch(note: Path, out_dir: Path, no_pdf: bool, interval: float) -> None:
+    """Rebuild NOTE each time one of its inputs is saved, until Ctrl-C.
+
+    The HTML preview is published first, the PDF right after. A save that breaks the
+    note prints the error and leaves the last good output in place.
+    """
+    from reportgen.build import TEMPLATES
+    from reportgen.publish import check_output_folder, protected_inputs
+    from reportgen.watch import Watcher
+
+    signal.signal(signal.SIGTERM, _terminate)
+    if not (note / "company.yaml").is_file():
+        raise click.BadParameter(f"{note} is not a note folder (no company.yaml)", param_hint="NOTE")
+    folder = note if note.name else note.resolve()
+    inputs, roots = protected_inputs([folder], TEMPLATES)
+    check_output_folder(out_dir, inputs, roots)
+    click.echo(f"watching {folder} (Ctrl-C to stop)", err=True)
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a watch ends
+        Watcher(folder, out_dir, TEMPLATES, pdf=not no_pdf).run(click.echo, interval)
 
 
 @main.command()

@@ -8,9 +8,11 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from types import CodeType
+from typing import Any, ClassVar
 
 from jinja2 import (
+    BytecodeCache,
     ChoiceLoader,
     Environment,
     FileSystemLoader,
@@ -75,9 +77,30 @@ class Exhibits:
         return Markup('<a class="xref" href="#fig-{0}">Figure {1}</a>').format(key, number)
 
 
+class _CompiledTemplates(BytecodeCache):
+    """Compiled templates kept for the life of the process, so a batch worker or ``watch``
+    compiles each template once. Jinja checks each entry against its source's checksum, so
+    an edited template is compiled afresh."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Any) -> None:
+        data = self.store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
 def get_env(template_dirs: Sequence[Path], filters: dict[str, Callable[..., Any]]) -> Environment:
     """The project's template environment: escaped, strict, with our filters only."""
     env = Environment(
+        bytecode_cache=_COMPILED,
         loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs]),
         autoescape=True,
         undefined=StrictUndefined,
@@ -103,7 +126,32 @@ _CODE = re.compile(r"({{.*?}}|{%.*?%}|{#.*?#})", re.DOTALL)
 
 
 class ProseSandbox(SandboxedEnvironment):
-    """A sandbox that also whitelists attributes per model type (see PROSE_ATTRIBUTES)."""
+    """A sandbox that also whitelists attributes per model type (see PROSE_ATTRIBUTES).
+
+    Compiled prose is kept by its text: each of the two rendering passes, and every rebuild in
+    a long-lived process, would otherwise compile the same sentences again.
+    """
+
+    _compiled: ClassVar[dict[str, CodeType]] = {}
+    COMPILED_LIMIT: ClassVar[int] = 4096
+
+    def compile(  # type: ignore[override]
+        self,
+        source: Any,
+        name: str | None = None,
+        filename: str | None = None,
+        raw: bool = False,
+        defer_init: bool = False,
+    ) -> Any:
+        if raw or defer_init or name is not None or filename is not None or not isinstance(source, str):
+            return super().compile(source, name, filename, raw, defer_init)  # type: ignore[call-overload]
+        code = self._compiled.get(source)
+        if code is None:
+            code = super().compile(source)
+            if len(self._compiled) >= self.COMPILED_LIMIT:
+                self._compiled.clear()
+            self._compiled[source] = code
+        return code
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if not super().is_safe_attribute(obj, attr, value):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import collections.abc
+import copy
 import datetime
 import difflib
+import hashlib
 import inspect
 import math
 import re
@@ -290,6 +292,10 @@ def load_yaml(path: Path) -> tuple[Any, SourceMap]:
     name = display_path(path)
     try:
         raw = path.read_bytes()
+        key = (str(path), hashlib.sha256(raw).digest())
+        if key in _PARSED:  # same file, same bytes: a watch or batch process parsed it already
+            data, smap = _PARSED[key]
+            return copy.deepcopy(data), smap
     except FileNotFoundError:
         raise AssumptionsError(f"{name}: file not found") from None
     except IsADirectoryError:
@@ -329,7 +335,15 @@ def load_yaml(path: Path) -> tuple[Any, SourceMap]:
         ordered = sorted(builder.problems, key=lambda p: p[0])
         lines = [f"{name}:{m[0]}:{m[1]}: {smap.dotted(loc)}: {message}" for m, loc, message, _ in ordered]
         raise AssumptionsError(_unique(lines))
+    if len(_PARSED) >= _PARSED_LIMIT:
+        _PARSED.clear()
+    _PARSED[key] = (copy.deepcopy(data), smap)
     return data, smap
+
+
+#: Parsed documents by (path, content hash): a long-lived process parses each version of a file once.
+_PARSED: dict[tuple[str, bytes], tuple[Any, SourceMap]] = {}
+_PARSED_LIMIT = 256
 
 
 # --------------------------------------------------------------------------- validation

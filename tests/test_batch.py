@@ -192,3 +192,42 @@ def test_dask_executor_needs_a_scheduler(universe: list[Path], tmp_path: Path) -
     result = build(str(universe[0]), "--out", str(tmp_path / "out"), "--executor", "dask")
     assert result.exit_code == 2
     assert "--scheduler" in result.output or "dask extra" in result.output
+
+
+# --------------------------------------------------------------------------- watch
+
+
+@pytest.mark.slow
+def test_watch_republishes_on_save_and_keeps_the_last_good_note(
+    universe: list[Path], tmp_path: Path, renders: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reportgen import build as build_mod
+    from reportgen.watch import PREVIEW, Watcher
+
+    note, out = universe[0], tmp_path / "out"
+    said: list[str] = []
+    watcher = Watcher(note, out)
+    assert len(watcher.changed()) > 5  # first look: every file is new
+    assert watcher.changed() == []
+    assert watcher.build(said.append)
+    assert [s.split()[0] for s in said] == ["html", "pdf"]
+    assert (out / f"{note.name}{PREVIEW}" / f"{note.name}{PREVIEW}.html").is_file()
+    assert len(renders) == CHARTS_PER_NOTE
+
+    # A prose edit: seen, rebuilt, and neither chart specs nor SVGs are made again.
+    specs: list[Any] = []
+    real = build_mod.build_charts
+    monkeypatch.setattr(build_mod, "build_charts", lambda *a, **k: specs.append(a) or real(*a, **k))
+    edit(note / "narrative.yaml", "The main risks are:", "The main risks we see are:")
+    assert watcher.changed() == [note / "narrative.yaml"]
+    assert watcher.build(said.append)
+    assert specs == [] and len(renders) == CHARTS_PER_NOTE
+    assert "we see" in (out / note.name / f"{note.name}.html").read_text()
+    good_pdf = (out / note.name / f"{note.name}.pdf").read_bytes()
+
+    # A save that breaks the note: reported, and the published note stays the last good one.
+    edit(note / "narrative.yaml", "The main risks we see are:", "{{ lines.no_such_line[2030] | money }}")
+    assert not watcher.build(said.append)
+    assert said[-1].startswith("Error: ") and "narrative.yaml:" in said[-1]
+    assert "we see" in (out / note.name / f"{note.name}.html").read_text()
+    assert (out / note.name / f"{note.name}.pdf").read_bytes() == good_pdf
