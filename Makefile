@@ -6,6 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= build
+JOBS   ?= 2
 
 # python3-venv for the virtualenv on a stock Debian Python; WeasyPrint needs Pango/HarfBuzz; libharfbuzz-subset0 makes it subset fonts with
 # HarfBuzz (stable, byte-identical PDFs). poppler-utils and qpdf check PDFs in tests.
@@ -14,8 +15,8 @@ APT_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libh
 
 .PHONY: report test test-fast golden refresh-visuals lint typecheck format bench check clean distclean system venv
 
-report: venv ## Build every note in assumptions/ into build/
-	$(BIN)/reportgen build assumptions --out $(OUT)
+report: venv ## Build the notes in assumptions/ whose inputs changed since their last build (FORCE=1: all)
+	$(BIN)/reportgen build assumptions --out $(OUT) --jobs $(JOBS) $(if $(FORCE),--force)
 
 test: venv ## Run the whole test suite
 	$(BIN)/python -m pytest
@@ -43,8 +44,8 @@ format: venv
 	$(BIN)/ruff format reportgen tests
 	$(BIN)/ruff check --fix reportgen tests
 
-bench: venv ## Median build time of each shipped note, and peak memory
-	$(BIN)/python tests/bench.py
+bench: venv ## Benchmark against the speed targets: table on stdout, figures in build/bench/results.json
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 venv: system $(STAMP)
 

@@ -10,6 +10,7 @@ cache) before any note is built, so each note is valued once per run, not once p
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import resource
 import time
@@ -74,6 +75,8 @@ class Outcome:
     seconds: float = 0.0
     rss_mib: float = 0.0
     paths: tuple[Path, ...] = field(default_factory=tuple)
+    worker: int = 0  # pid of the process that built it
+    worker_notes: int = 0  # how many notes that process has built so far, this one included
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,7 @@ def plan(
 # --------------------------------------------------------------------------- one note, anywhere
 
 _CACHES: dict[Path, Any] = {}
+_BUILT = itertools.count(1)
 
 
 def build_job(job: Job) -> Outcome:
@@ -191,12 +195,16 @@ def build_job(job: Job) -> Outcome:
             charts_cache=cache,
         )
     except ReportgenError as exc:
-        return Outcome(slug, "failed", exc.format_message(), exc.exit_code, _since(started), rss_mib())
+        return _failed(slug, exc.format_message(), exc.exit_code, started)
     except Exception as exc:  # a bug in one note's build is reported, the batch goes on
-        return Outcome(slug, "failed", f"{slug}: {type(exc).__name__}: {exc}", 1, _since(started), rss_mib())
+        return _failed(slug, f"{slug}: {type(exc).__name__}: {exc}", 1, started)
     write_record(job.out_dir, slug, Record(job.key, pdf=not job.html_only))
     paths = tuple(p for p in (built.pdf, built.html) if p is not None)
-    return Outcome(slug, "built", "", 0, _since(started), rss_mib(), paths)
+    return Outcome(slug, "built", "", 0, _since(started), rss_mib(), paths, os.getpid(), next(_BUILT))
+
+
+def _failed(slug: str, message: str, code: int, started: float) -> Outcome:
+    return Outcome(slug, "failed", message, code, _since(started), rss_mib(), (), os.getpid(), next(_BUILT))
 
 
 def _since(started: float) -> float:

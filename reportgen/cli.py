@@ -14,6 +14,7 @@ from reportgen import __version__
 from reportgen.errors import ReportgenError
 
 DEFAULT_ROOT = Path("assumptions")
+log = logging.getLogger(__name__)
 
 
 def _note_folders(paths: tuple[Path, ...]) -> list[Path]:
@@ -115,6 +116,13 @@ def build(
                 worst = max(worst, outcome.exit_code)
             else:
                 click.echo(f"built {' and '.join(map(str, outcome.paths))} in {outcome.seconds:.1f}s")
+            log.info(
+                "worker %d: note %d (%s): RSS %.0f MiB",
+                outcome.worker,
+                outcome.worker_notes,
+                outcome.slug,
+                outcome.rss_mib,
+            )
     if worst:
         sys.exit(worst)
 

@@ -75,8 +75,12 @@ SYLLABLES = ("ar", "vel", "quin", "tor", "mex", "dal", "ros", "ven", "kor", "lun
 SUFFIXES = ("Holdings", "Group", "Systems", "Industries", "Technologies")
 
 
-def write_universe(root: Path, count: int, house: Path, seed: int = 0) -> list[Path]:
-    """Write ``count`` note folders and the house profile (copied from ``house``) under ``root``."""
+def write_universe(root: Path, count: int, house: Path, seed: int = 0, repeat: int = 1) -> list[Path]:
+    """Write ``count`` note folders and the house profile (copied from ``house``) under ``root``.
+
+    ``repeat`` > 1 repeats the statement tables, each pair in a section of its own, to grow a
+    note's tables and pages that many times (the benchmark's cost-growth measurement).
+    """
     root.mkdir(parents=True, exist_ok=True)
     _copy_house(house, root)
     folders = []
@@ -84,7 +88,7 @@ def write_universe(root: Path, count: int, house: Path, seed: int = 0) -> list[P
         rng = random.Random(f"{seed}-{i}")
         folder = root / f"synthetic-{i:04d}"
         folder.mkdir(exist_ok=True)
-        for name, data in note_files(rng, i).items():
+        for name, data in note_files(rng, i, repeat).items():
             text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
             (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
         folders.append(folder)
@@ -107,7 +111,7 @@ def _copy_house(house: Path, root: Path) -> None:
         shutil.copyfile(house.parent / logo, root / logo)
 
 
-def note_files(rng: random.Random, index: int) -> dict[str, Any]:
+def note_files(rng: random.Random, index: int, repeat: int = 1) -> dict[str, Any]:
     """The five assumption files of one synthetic company, as plain data."""
     market = rng.choice(MARKETS)
     name = _name(rng)
@@ -117,12 +121,30 @@ def note_files(rng: random.Random, index: int) -> dict[str, Any]:
     shares = model["lines"]["shares"]["values"]
     fair = (sum(p.value for p in parts) + _NET_CASH * scale) / shares
     price = round(fair * rng.uniform(0.7, 1.35), 2)  # varied ratings, from Sell to Buy
+    exhibits, narrative = _exhibits(market, segments), _narrative(name, segments)
+    for r in range(2, repeat + 1):
+        copies = {"tables": ("income", "segments", "summary"), "charts": ("segment-chart", "margin-chart")}
+        for kind, keys in copies.items():
+            for key in keys:
+                exhibits[kind][f"{key}-{r}"] = {
+                    **exhibits[kind][key],
+                    "title": f"{exhibits[kind][key]['title']} ({r})",
+                }
+        placed = [f"{key}-{r}" for keys in copies.values() for key in keys]
+        narrative["sections"].append(
+            {
+                "key": f"financials-{r}",
+                "title": f"Financial statements ({r})",
+                "paragraphs": [" ".join(f'{{{{ ref("{key}") }}}}' for key in placed) + " repeat them."],
+                "exhibits": placed,
+            }
+        )
     return {
         "company": _company(rng, market, name, price, shares, index),
         "model": model,
         "valuation": valuation_file(parts, _NET_CASH * scale),
-        "exhibits": _exhibits(market, segments),
-        "narrative": _narrative(name, segments),
+        "exhibits": exhibits,
+        "narrative": narrative,
     }
 
 
