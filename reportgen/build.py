@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import vl_convert
 
 from reportgen.assumptions import Assumptions, load_assumptions
 from reportgen.cache import TextCache, cached_svg, digest, files_digest, tree_files
-from reportgen.charts import VL_VERSION, Charts, build_charts, register_fonts, render_svg
+from reportgen.charts import VL_VERSION, Chart, Charts, build_charts, register_fonts, render_svg
 from reportgen.context import build_context
 from reportgen.coverage import Coverage, Ratings, build_coverage
 from reportgen.errors import ReportgenError
@@ -20,7 +21,7 @@ from reportgen.model.valuation import Valuation, build_valuation
 from reportgen.pdf import render_pdf
 from reportgen.publish import clean_leftovers, make_staging, publish
 from reportgen.render import render_note
-from reportgen.state import house_digest
+from reportgen.state import code_fingerprint, house_digest
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +33,6 @@ Progress = Callable[[str], None]
 PDF_VARIANT = "pdf/ua-1"
 #: The one input file charts never read: a prose edit reuses a long-lived process's charts.
 NARRATIVE_FILE = "narrative.yaml"
-#: Chart sets a long-lived process keeps (a watched note's last few states).
-MEMO_ENTRIES = 8
 #: Id of the cover's last element: if it is not on page 1 the cover overflowed.
 COVER_END = "cover-end"
 
@@ -78,15 +77,14 @@ def render_html(
     progress: Progress | None = None,
     ratings: Ratings | None = None,
     charts_cache: TextCache | None = None,
-    charts_memo: dict[str, Charts] | None = None,
 ) -> Rendered:
     """Assumptions -> model -> charts -> HTML, with nothing written to disk.
 
     ``ratings`` carries the ratings of notes already valued in this invocation, so a batch
     values each note once for the ratings distribution, not once per note built.
-    ``charts_cache`` holds SVGs by content hash: a chart whose spec is unchanged is not redrawn.
-    ``charts_memo`` (a long-lived process's) holds whole chart sets by the hash of the files they
-    are drawn from, every input but narrative.yaml: a prose edit skips building specs too.
+    ``charts_cache`` holds SVGs by content hash, so a chart whose spec is unchanged is not
+    redrawn, and whole chart sets by the hash of what they are drawn from (every input but
+    narrative.yaml, and the code), so a prose edit does not even rebuild the specs.
     """
     step = progress if isinstance(progress, _Stages) else _Stages(note_folder.name, progress)
     step("loading assumptions and running the model")
@@ -97,9 +95,8 @@ def render_html(
     fonts = templates / "assets" / "fonts"
     register_fonts(fonts)
     salt = chart_salt(fonts)
-    render = cached_svg(render_svg, charts_cache, salt) if charts_cache else render_svg
-    memo_key = chart_inputs(note_folder, salt) if charts_memo is not None else ""
-    charts = charts_memo.get(memo_key) if charts_memo is not None else None
+    set_key = digest("chart-set", chart_inputs(note_folder, salt), code_fingerprint(templates))
+    charts = load_charts(charts_cache, set_key) if charts_cache else None
     if charts is None:
         charts = build_charts(
             a.exhibits.charts,
@@ -109,12 +106,10 @@ def render_html(
             a.house,
             prices=a.prices,
             illustrative_prices=a.company.note.illustrative_prices,
-            render=render,
+            render=cached_svg(render_svg, charts_cache, salt) if charts_cache else render_svg,
         )
-        if charts_memo is not None:
-            if len(charts_memo) >= MEMO_ENTRIES:
-                charts_memo.clear()
-            charts_memo[memo_key] = charts
+        if charts_cache:
+            charts_cache.put(set_key, json.dumps([asdict(c) for c in charts.items], sort_keys=True))
     step("rating the house's coverage")
     coverage = rate_coverage(note_folder, a, valuation, ratings)
     step("rendering HTML")
@@ -138,6 +133,17 @@ def rate_coverage(
         valuation.targets[lead].rating,
     )
     return build_coverage(note_folder.parent, a.house, known)
+
+
+def load_charts(cache: TextCache, key: str) -> Charts | None:
+    """A chart set stored by ``render_html``, or None if absent or unreadable."""
+    text = cache.get(key)
+    if text is None:
+        return None
+    try:
+        return Charts(tuple(Chart(**item) for item in json.loads(text)))
+    except (ValueError, TypeError):
+        return None
 
 
 def chart_inputs(note_folder: Path, salt: str) -> str:

@@ -1,8 +1,8 @@
 """``reportgen watch``: one persistent process that republishes a note each time an input is saved.
 
 Imports, fonts and the chart renderer are paid once. On a save the note is re-rendered with the
-process's caches (charts by content hash; whole chart sets by the hash of every input but the
-prose; parsed YAML and compiled templates by content; sibling ratings until a sibling changes).
+process's caches (chart SVGs by content hash; whole chart sets by the hash of every input but
+the prose; parsed YAML and compiled templates by content; sibling ratings until a sibling changes).
 The HTML preview is published at once to ``OUT/<note>.preview``, then the full note (HTML and
 PDF) to ``OUT/<note>``. Both go through the same staging folder and atomic switch as ``reportgen
 build``: a reader never sees a half-written note, and a save that breaks the note reports the
@@ -19,7 +19,6 @@ from pathlib import Path
 from reportgen.assumptions import find_notes
 from reportgen.build import TEMPLATES, render_html, write_note
 from reportgen.cache import TextCache, tree_files
-from reportgen.charts import Charts
 from reportgen.coverage import Ratings
 from reportgen.errors import ReportgenError
 from reportgen.state import cache_folder
@@ -50,7 +49,6 @@ class Watcher:
     def __init__(self, note: Path, out_dir: Path, templates: Path = TEMPLATES, *, pdf: bool = True) -> None:
         self.note, self.out_dir, self.templates, self.pdf = note, out_dir, templates, pdf
         self.svgs = TextCache(cache_folder(out_dir) / "charts")
-        self.charts: dict[str, Charts] = {}
         self.ratings: Ratings = {}
         self.stamps: dict[Path, Stamp] = {}
 
@@ -76,9 +74,7 @@ class Watcher:
         slug = self.note.name
         started = time.perf_counter()
         try:
-            rendered = render_html(
-                self.note, self.templates, None, self.ratings, self.svgs, charts_memo=self.charts
-            )
+            rendered = render_html(self.note, self.templates, None, self.ratings, self.svgs)
             html = write_note(rendered, self.out_dir, f"{slug}{PREVIEW}", self.templates, with_pdf=False)
             echo(f"html {html.html} in {time.perf_counter() - started:.2f}s")
             if self.pdf:

@@ -231,3 +231,23 @@ def test_watch_republishes_on_save_and_keeps_the_last_good_note(
     assert said[-1].startswith("Error: ") and "narrative.yaml:" in said[-1]
     assert "we see" in (out / note.name / f"{note.name}.html").read_text()
     assert (out / note.name / f"{note.name}.pdf").read_bytes() == good_pdf
+
+
+@pytest.mark.slow
+def test_cached_charts_give_the_same_html_and_skip_the_specs(
+    universe: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reportgen import build as build_mod
+    from reportgen.build import render_html
+    from reportgen.cache import TextCache
+
+    note = universe[2]
+    plain = render_html(note).html  # no cache at all
+    first = render_html(note, charts_cache=TextCache(tmp_path / "cache")).html
+    calls: list[Any] = []
+    monkeypatch.setattr(build_mod, "build_charts", lambda *a, **k: calls.append(a))
+    edit(note / "narrative.yaml", "The main risks are:", "The main risks we see are:")
+    again = render_html(note, charts_cache=TextCache(tmp_path / "cache"))  # a new process's view: disk only
+    assert calls == []  # the whole chart set came from the cache
+    assert plain == first
+    assert again.html == first.replace("The main risks are:", "The main risks we see are:")
