@@ -123,10 +123,9 @@ def repeat(n: int, f: Callable[[int], tuple[float, float]], fig: Figure) -> Figu
     return fig
 
 
-def single_note(args: argparse.Namespace, work: Path) -> dict[str, Figure]:
+def single_note(args: argparse.Namespace, work: Path, figs: dict[str, Figure]) -> dict[str, Figure]:
     shutil.copytree(ROOT / "assumptions", work / "assumptions")
     note = work / "assumptions" / args.note
-    figs: dict[str, Figure] = {}
     build = [REPORTGEN, "build", str(note)]
 
     def cold(i: int) -> tuple[float, float]:
@@ -170,6 +169,14 @@ def single_note(args: argparse.Namespace, work: Path) -> dict[str, Figure]:
 
     figs["narrative"] = repeat(args.runs, after(narrative_edit), Figure("rebuild, narrative edit"))
     figs["growth"] = repeat(args.runs, after(growth_edit), Figure("rebuild, growth edit"))
+
+    def noop(_i: int) -> tuple[float, float]:
+        wall, rss, out, _err = timed([*build, "--out", str(warm)])
+        if "up to date" not in out:
+            raise SystemExit(f"bench: an unchanged note was rebuilt: {out}")
+        return wall, rss
+
+    figs["noop"] = repeat(args.runs, noop, Figure("no change (up to date)"))
     figs["html_only"] = repeat(
         args.runs, after(narrative_edit, "--html-only"), Figure("HTML-only, narrative edit")
     )
@@ -180,13 +187,6 @@ def single_note(args: argparse.Namespace, work: Path) -> dict[str, Figure]:
 
     figs["html_only_cold"] = repeat(args.runs, html_cold, Figure("HTML-only, cold"))
 
-    def noop(_i: int) -> tuple[float, float]:
-        wall, rss, out, _err = timed([*build, "--out", str(warm)])
-        if "up to date" not in out:
-            raise SystemExit(f"bench: an unchanged note was rebuilt: {out}")
-        return wall, rss
-
-    figs["noop"] = repeat(args.runs, noop, Figure("no change (up to date)"))
     figs.update(watch(args, note, work))
     return figs
 
@@ -233,7 +233,7 @@ def watch(args: argparse.Namespace, note: Path, work: Path) -> dict[str, Figure]
 _WORKER = re.compile(r"worker (\d+): note (\d+) \(.*?\): RSS (\d+) MiB")
 
 
-def batch(args: argparse.Namespace, work: Path) -> dict[str, Figure]:
+def batch(args: argparse.Namespace, work: Path, _figs: dict[str, Figure]) -> dict[str, Figure]:
     from reportgen.universe import write_universe
 
     universe = work / "universe"
@@ -261,7 +261,7 @@ def batch(args: argparse.Namespace, work: Path) -> dict[str, Figure]:
     return figs
 
 
-def scale(args: argparse.Namespace, work: Path) -> dict[str, Figure]:
+def scale(args: argparse.Namespace, work: Path, _figs: dict[str, Figure]) -> dict[str, Figure]:
     """Cold builds of one synthetic company at 1x, 2x and 4x its tables (and charts, pages)."""
     from reportgen.universe import write_universe
 
@@ -290,25 +290,27 @@ def report(figs: dict[str, Figure], args: argparse.Namespace) -> dict[str, objec
     def target(name: str, value: float, goal: str, ok: bool) -> None:
         ratios.append((name, value, goal, ok))
 
-    if "cold" in m:
+    def have(*keys: str) -> bool:
+        return all(k in m for k in keys)
+
+    if have("cold", "floor"):
         target("cold / floor", m["cold"] / m["floor"], "<= 1.15", m["cold"] / m["floor"] <= 1.15)
-        target(
-            "narrative rebuild / cold",
-            m["narrative"] / m["cold"],
-            "<= 0.5",
-            m["narrative"] / m["cold"] <= 0.5,
-        )
-        target("watch: HTML preview (s)", m["watch_html"], "<= 0.3", m["watch_html"] <= 0.3)
-        target("watch: PDF (s)", m["watch_pdf"], "<= 1.0", m["watch_pdf"] <= 1.0)
+    if have("cold", "narrative"):
+        ratio = m["narrative"] / m["cold"]
+        target("narrative rebuild / cold", ratio, "<= 0.5", ratio <= 0.5)
+    if have("watch_html", "watch_pdf"):
+        target("watch: save -> HTML preview (s)", m["watch_html"], "<= 0.3", m["watch_html"] <= 0.3)
+        target("watch: save -> PDF (s)", m["watch_pdf"], "<= 1.0", m["watch_pdf"] <= 1.0)
+    if have("cold"):
         peak = max(figs["cold"].rss_mib)
         target("peak memory, one note (MiB)", peak, "<= 350", peak <= 350)
-    if "batch_1" in m:
+    if have("batch_1", "batch_2"):
         speedup = m["batch_1"] / m["batch_2"]
         target("batch: --jobs 2 speed-up", speedup, ">= 1.7", speedup >= 1.7)
-        if "cold" in m:
-            per = m["batch_1"] / args.batch / m["cold"]
-            target("batch: per note (--jobs 1) / cold", per, "<= 0.6", per <= 0.6)
-    if "scale_4" in m:
+    if have("batch_1", "cold"):
+        per = m["batch_1"] / args.batch / m["cold"]
+        target("batch: per note (--jobs 1) / cold", per, "<= 0.6", per <= 0.6)
+    if have("scale_1", "scale_2", "scale_4"):
         growth = m["scale_4"] / m["scale_1"]
         target("4x tables: time ratio", growth, "<= 4.5", growth <= 4.5)
         target("4x tables: exponent log(t4/t1)/log 4", math.log(growth) / math.log(4), "(report)", True)
@@ -348,15 +350,19 @@ def main() -> None:
     args = parser.parse_args()
     parts = args.only or ["single", "batch", "scale"]
     figs: dict[str, Figure] = {}
+    failures: dict[str, str] = {}
+    steps = {"single": single_note, "batch": batch, "scale": scale}
     with tempfile.TemporaryDirectory(prefix="reportgen-bench-") as tmp:
-        work = Path(tmp)
-        if "single" in parts:
-            figs.update(single_note(args, work))
-        if "batch" in parts and args.batch:
-            figs.update(batch(args, work))
-        if "scale" in parts:
-            figs.update(scale(args, work))
+        for part in parts:
+            if part == "batch" and not args.batch:
+                continue
+            try:  # a part that fails is reported; the others still run
+                figs.update(steps[part](args, Path(tmp) / part, figs))
+            except SystemExit as exc:
+                failures[part] = str(exc)
+                print(f"bench: {part} failed: {exc}", file=sys.stderr)
     results = report(figs, args)
+    results["failures"] = failures
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"\nfigures written to {args.json}")

@@ -175,8 +175,11 @@ _CACHES: dict[Path, Any] = {}
 _BUILT = itertools.count(1)
 
 
-def build_job(job: Job) -> Outcome:
-    """Build one note and say how it went; never raises, so one failure cannot stop a batch."""
+def build_job(job: Job, progress: Callable[[str, str], None] | None = None) -> Outcome:
+    """Build one note and say how it went; never raises, so one failure cannot stop a batch.
+
+    ``progress(note, stage)`` is told each stage as it starts (in this process only).
+    """
     from reportgen.build import build_note
     from reportgen.cache import TextCache
 
@@ -193,6 +196,7 @@ def build_job(job: Job) -> Outcome:
             ratings=dict(job.ratings),
             html_only=job.html_only,
             charts_cache=cache,
+            progress=(lambda stage: progress(slug, stage)) if progress else None,
         )
     except ReportgenError as exc:
         return _failed(slug, exc.format_message(), exc.exit_code, started)
@@ -259,8 +263,10 @@ class Runner:
             return self._pool.map(fn, *args)
         return map(fn, *args)
 
-    def builds(self, jobs: Sequence[Job]) -> Iterator[Outcome]:
-        """Build every job; yield each outcome as soon as its note is done."""
+    def builds(
+        self, jobs: Sequence[Job], progress: Callable[[str, str], None] | None = None
+    ) -> Iterator[Outcome]:
+        """Build every job; yield each outcome as soon as its note is done (stages: in-process only)."""
         if self._client is not None:
             from distributed import as_completed as dask_completed
 
@@ -275,7 +281,7 @@ class Runner:
                 yield _outcome(future, pending[future])
         else:
             for job in jobs:
-                yield build_job(job)
+                yield build_job(job, progress)
 
 
 def _outcome(future: Any, slug: str) -> Outcome:

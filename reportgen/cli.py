@@ -110,7 +110,13 @@ def build(
         todo = plan(folders, out_dir, TEMPLATES, html_only=html_only, force=force, map_=runner.map)
         for slug in todo.current:
             click.echo(f"up to date: {out_dir / slug}")
-        for outcome in runner.builds(todo.jobs):
+        tty = sys.stderr.isatty()
+
+        def progress(name: str, stage: str) -> None:
+            if tty:
+                click.echo(f"  {name}: {stage}...", err=True)
+
+        for outcome in runner.builds(todo.jobs, progress):
             if outcome.status == "failed":
                 click.secho(f"Error: {outcome.message}", err=True, fg="red" if sys.stderr.isatty() else None)
                 worst = max(worst, outcome.exit_code)
