@@ -9,6 +9,7 @@ OUT    ?= build
 #: Revision the CI targets compare with (a pull request's base branch; empty: every note).
 BASE   ?= origin/main
 NODE_STAMP := node_modules/.installed
+JOBS   ?= 2
 
 # python3-venv for the virtualenv on a stock Debian Python; WeasyPrint needs Pango/HarfBuzz; libharfbuzz-subset0 makes it subset fonts with
 # HarfBuzz (stable, byte-identical PDFs). poppler-utils and qpdf check PDFs in tests; a Java runtime runs the
@@ -19,8 +20,8 @@ APT_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libh
 .PHONY: report test test-fast golden refresh-visuals lint lint-workflows typecheck format bench check clean distclean system venv tools \
         changed-notes report-changed diff-changed artifacts
 
-report: venv ## Build every note in assumptions/ into build/
-	$(BIN)/reportgen build assumptions --out $(OUT)
+report: venv ## Build the notes in assumptions/ whose inputs changed since their last build (FORCE=1: all)
+	$(BIN)/reportgen build assumptions --out $(OUT) --jobs $(JOBS) $(if $(FORCE),--force)
 
 test: venv tools ## Run the whole test suite
 	$(BIN)/python -m pytest
@@ -76,8 +77,8 @@ format: venv
 	$(BIN)/ruff format reportgen tests
 	$(BIN)/ruff check --fix reportgen tests
 
-bench: venv ## Median build time of each shipped note, and peak memory
-	$(BIN)/python tests/bench.py
+bench: venv ## Benchmark against the speed targets: table on stdout, figures in build/bench/results.json
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 venv: system $(STAMP)
 

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
+
+import vl_convert
 
 from reportgen.assumptions import load_assumptions
 from reportgen.bridge import build_bridge
 from reportgen.bridge_exhibits import build_bridge_chart, shows
-from reportgen.charts import Charts, build_charts, register_fonts
+from reportgen.cache import TextCache, cached_svg, digest, files_digest, tree_files
+from reportgen.charts import VL_VERSION, Chart, Charts, build_charts, register_fonts, render_svg
 from reportgen.context import build_context
 from reportgen.coverage import build_coverage
 from reportgen.errors import ReportgenError
@@ -23,6 +27,7 @@ from reportgen.pdf import render_pdf
 from reportgen.previous import PreviousVersion, previous_from_ledger
 from reportgen.publish import clean_leftovers, make_staging, publish
 from reportgen.render import render_note
+from reportgen.state import code_fingerprint, house_digest
 
 log = logging.getLogger(__name__)
 
@@ -30,13 +35,15 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT_ROOT / "templates"
 
 Progress = Callable[[str], None]
+#: Tagged PDF for accessibility (structure tree, alt texts, language, XMP identification).
+PDF_VARIANT = "pdf/ua-1"
+#: The one input file charts never read: a prose edit reuses a long-lived process's charts.
+NARRATIVE_FILE = "narrative.yaml"
+#: Id of the cover's last element: if it is not on page 1 the cover overflowed.
+COVER_END = "cover-end"
 #: Compare with the note's last publication recorded in the ledger (the default).
 FROM_LEDGER: Literal["ledger"] = "ledger"
 Compare = PreviousVersion | None | Literal["ledger"]
-#: Tagged PDF for accessibility (structure tree, alt texts, language, XMP identification).
-PDF_VARIANT = "pdf/ua-1"
-#: Id of the cover's last element: if it is not on page 1 the cover overflowed.
-COVER_END = "cover-end"
 
 
 @dataclass(frozen=True)
@@ -46,7 +53,7 @@ class BuiltNote:
     slug: str
     folder: Path
     html: Path
-    pdf: Path
+    pdf: Path | None
     warnings: tuple[str, ...] = ()
 
 
@@ -80,6 +87,7 @@ def render_html(
     templates: Path = TEMPLATES,
     progress: Progress | None = None,
     previous: Compare = FROM_LEDGER,
+    charts_cache: TextCache | None = None,
 ) -> Rendered:
     """Assumptions -> model -> charts -> HTML, with nothing written to disk.
 
@@ -87,6 +95,9 @@ def render_html(
     previous call, target bridge): by default its last publication in the ledger beside
     house.yaml, rebuilt from git; None for none. The ledger also gives the recommendation
     history, the calls on the price chart and the ratings distribution.
+    ``charts_cache`` holds SVGs by content hash, so a chart whose spec is unchanged is not
+    redrawn, and whole chart sets by the hash of what they are drawn from (every input but
+    narrative.yaml, and the code), so a prose edit does not even rebuild the specs.
     """
     step = progress if isinstance(progress, _Stages) else _Stages(note_folder.name, progress)
     step("loading assumptions and running the model")
@@ -100,17 +111,26 @@ def render_html(
     history = build_history(ledger, note_folder.name, a.company, valuation)
     bridge = build_bridge(previous.assumptions, a) if previous is not None else None
     step("drawing charts")
-    register_fonts(templates / "assets" / "fonts")
-    charts = build_charts(
-        a.exhibits.charts,
-        a.run,
-        valuation,
-        a.company,
-        a.house,
-        prices=a.prices,
-        illustrative_prices=a.company.note.illustrative_prices,
-        calls=history.chart,
-    )
+    fonts = templates / "assets" / "fonts"
+    register_fonts(fonts)
+    salt = chart_salt(fonts)
+    set_key = digest("chart-set", chart_inputs(note_folder, salt), code_fingerprint(templates))
+    charts = load_charts(charts_cache, set_key) if charts_cache else None
+    if charts is None:
+        charts = build_charts(
+            a.exhibits.charts,
+            a.run,
+            valuation,
+            a.company,
+            a.house,
+            prices=a.prices,
+            illustrative_prices=a.company.note.illustrative_prices,
+            calls=history.chart,
+            render=cached_svg(render_svg, charts_cache, salt) if charts_cache else render_svg,
+        )
+        if charts_cache:
+            # Key order kept as built: the HTML twin prints chart data columns in that order.
+            charts_cache.put(set_key, json.dumps([asdict(c) for c in charts.items]))
     results = None
     if a.company.note.kind == "results":
         from reportgen.results import build_note_results
@@ -125,6 +145,7 @@ def render_html(
         from reportgen.results import check_results_file
 
         check_results_file(note_folder)
+    # Published calls only: the ledger, not the other notes' current models.
     coverage = build_coverage(ledger, a.house, a.company.note.date)
     if shows(bridge):
         assert bridge is not None
@@ -143,36 +164,82 @@ def render_html(
     return Rendered(html, {c.key: c.svg for c in charts.items}, a.logo, warnings)
 
 
+def load_charts(cache: TextCache, key: str) -> Charts | None:
+    """A chart set stored by ``render_html``, or None if absent or unreadable."""
+    text = cache.get(key)
+    if text is None:
+        return None
+    try:
+        return Charts(tuple(Chart(**item) for item in json.loads(text)))
+    except (ValueError, TypeError):
+        return None
+
+
+def chart_inputs(note_folder: Path, salt: str) -> str:
+    """Hash of what a note's charts are drawn from: its files but the prose, the house files, the fonts."""
+    files = [(n, p) for n, p in tree_files(note_folder) if n != NARRATIVE_FILE]
+    return digest(files_digest(files), house_digest(note_folder.parent), salt)
+
+
+def chart_salt(fonts: Path) -> str:
+    """What besides the spec decides a chart's SVG: the renderer, its Vega-Lite version, the fonts."""
+    return digest(getattr(vl_convert, "__version__", "?"), VL_VERSION, files_digest(tree_files(fonts)))
+
+
 def build_note(
     note_folder: Path,
     out_dir: Path,
     templates: Path = TEMPLATES,
     progress: Progress | None = None,
     previous: Compare = FROM_LEDGER,
+    *,
+    html_only: bool = False,
+    charts_cache: TextCache | None = None,
 ) -> BuiltNote:
     """Build one note into ``out_dir/<slug>/``; the previous output survives any failure.
 
+    ``html_only`` publishes the HTML twin and its assets without compiling the PDF (a quick
+    review build), through the same staging folder and atomic switch.
     The caller checks that ``out_dir`` overlaps no input (``publish.check_output_folder``).
     """
     slug = note_folder.name
     step = _Stages(slug, progress)
     try:
-        rendered = render_html(note_folder, templates, step, previous)
+        rendered = render_html(note_folder, templates, step, previous, charts_cache)
+    except ReportgenError:
+        log.info("%s: build stopped while %s; previous output left as it was", slug, step.current)
+        raise
+    return write_note(rendered, out_dir, slug, templates, step, with_pdf=not html_only)
+
+
+def write_note(
+    rendered: Rendered,
+    out_dir: Path,
+    slug: str,
+    templates: Path = TEMPLATES,
+    progress: Progress | None = None,
+    *,
+    with_pdf: bool = True,
+) -> BuiltNote:
+    """Write a rendered note (and its PDF, unless ``with_pdf`` is off) to staging, then publish it."""
+    step = progress if isinstance(progress, _Stages) else _Stages(slug, progress)
+    try:
         clean_leftovers(out_dir, slug)
         staging = make_staging(out_dir, slug)
         try:
             step("writing assets")
             write_assets(staging, templates, rendered)
             (staging / f"{slug}.html").write_text(rendered.html, encoding="utf-8")
-            step("compiling PDF")
-            pdf = render_pdf(
-                rendered.html,
-                staging,
-                allowed=[staging],
-                first_page_anchor=COVER_END,
-                pdf_variant=PDF_VARIANT,
-            )
-            (staging / f"{slug}.pdf").write_bytes(pdf)
+            if with_pdf:
+                step("compiling PDF")
+                pdf = render_pdf(
+                    rendered.html,
+                    staging,
+                    allowed=[staging],
+                    first_page_anchor=COVER_END,
+                    pdf_variant=PDF_VARIANT,
+                )
+                (staging / f"{slug}.pdf").write_bytes(pdf)
             step("publishing")
             final = publish(staging, out_dir, slug)
         finally:
@@ -185,7 +252,9 @@ def build_note(
         raise ReportgenError(
             f"{slug}: cannot write {exc.filename or out_dir}: {exc.strerror or exc}"
         ) from None
-    return BuiltNote(slug, final, final / f"{slug}.html", final / f"{slug}.pdf", rendered.warnings)
+    return BuiltNote(
+        slug, final, final / f"{slug}.html", final / f"{slug}.pdf" if with_pdf else None, rendered.warnings
+    )
 
 
 def write_assets(folder: Path, templates: Path, rendered: Rendered) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from reportgen import __version__
 from reportgen.errors import ReportgenError
 
 DEFAULT_ROOT = Path("assumptions")
+log = logging.getLogger(__name__)
 
 
 def _note_folders(paths: tuple[Path, ...]) -> list[Path]:
@@ -39,16 +40,21 @@ def _echo_warnings(name: str, warnings: tuple[str, ...]) -> None:
         click.secho(f"Warning: {name}: {warning}", err=True, fg="yellow" if sys.stderr.isatty() else None)
 
 
-def _previous_option(against: str | None, previous: Path | None, folders: list[Path]) -> Any:
-    """What each note is compared with: a git revision, a folder, or (default) the ledger."""
-    from reportgen.build import FROM_LEDGER
-
+def _check_comparison(against: str | None, previous: Path | None, folders: list[Path]) -> None:
+    """--against and --previous exclude each other; --previous names one note's counterpart."""
     if against is not None and previous is not None:
         raise click.UsageError("give --against or --previous, not both")
     if previous is not None and len(folders) != 1:
         raise click.UsageError("--previous FOLDER compares one note; name exactly one note folder")
     if previous is not None and not (previous / "company.yaml").is_file():
         raise click.BadParameter(f"{previous} has no company.yaml", param_hint="--previous")
+
+
+def _previous_option(against: str | None, previous: Path | None, folders: list[Path]) -> Any:
+    """What each note is compared with: a git revision, a folder, or (default) the ledger."""
+    from reportgen.build import FROM_LEDGER
+
+    _check_comparison(against, previous, folders)
 
     def compare(folder: Path) -> Any:
         from reportgen.previous import load_previous, previous_at
@@ -107,41 +113,122 @@ def main(verbose: bool) -> None:
     help="Output folder; each note goes to OUT/<note>/.",
 )
 @_comparison_options
-def build(paths: tuple[Path, ...], out_dir: Path, against: str | None, previous: Path | None) -> None:
+@click.option(
+    "--html-only", is_flag=True, help="Publish the HTML twin and its assets, no PDF (quick review)."
+)
+@click.option("--force", is_flag=True, help="Rebuild every note, even those whose inputs are unchanged.")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Notes built at once."
+)
+@click.option("--shard", metavar="K/N", help="Build only shard K of N (a CI matrix spreads a universe).")
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where notes are built: this machine, or a Dask cluster (pip install 'reportgen[dask]').",
+)
+@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address, with --executor dask.")
+def build(
+    paths: tuple[Path, ...],
+    out_dir: Path,
+    html_only: bool,
+    force: bool,
+    jobs: int,
+    shard: str | None,
+    executor: str,
+    scheduler: str | None,
+    against: str | None,
+    previous: Path | None,
+) -> None:
     """Build every note in PATHS (default: assumptions/) into OUT.
 
     A PATH is a note folder (holding company.yaml) or a folder of note folders.
-    A note that fails leaves its previous output untouched. Exit codes: 0 built,
-    1 a build failed, 2 bad assumptions or usage.
+    Notes whose inputs are unchanged since their last build are reported as up to
+    date and skipped (--force rebuilds them). A note that fails leaves its previous
+    output untouched and does not stop the others. Exit codes: 0 all built or up to
+    date, 1 a build failed, 2 bad assumptions or usage.
     """
-    from reportgen.build import TEMPLATES, build_note
+    from reportgen.batch import Runner, parse_shard, plan, select_shard
+    from reportgen.build import TEMPLATES
     from reportgen.publish import check_output_folder, protected_inputs
 
     # A CI job being cancelled sends SIGTERM: unwind like Ctrl-C so staging is cleaned up.
     signal.signal(signal.SIGTERM, _terminate)
     folders = _note_folders(paths)
-    compare = _previous_option(against, previous, folders)
+    _check_comparison(against, previous, folders)
+    if shard is not None:
+        folders = select_shard(folders, *parse_shard(shard))
     inputs, roots = protected_inputs(folders, TEMPLATES)
     check_output_folder(out_dir, inputs, roots)  # before anything is written
-    tty = sys.stderr.isatty()
     worst = 0
-    for folder in folders:
-        started = time.perf_counter()
+    with Runner("dask" if executor == "dask" else "local", jobs, scheduler) as runner:
+        todo = plan(
+            folders, out_dir, TEMPLATES, html_only=html_only, force=force, against=against, previous=previous
+        )
+        for slug in todo.current:
+            click.echo(f"up to date: {out_dir / slug}")
+        tty = sys.stderr.isatty()
 
-        def progress(msg: str, name: str = folder.name) -> None:
+        def progress(name: str, stage: str) -> None:
             if tty:
-                click.echo(f"  {name}: {msg}...", err=True)
+                click.echo(f"  {name}: {stage}...", err=True)
 
-        try:
-            note = build_note(folder, out_dir, progress=progress, previous=compare(folder))
-        except ReportgenError as exc:
-            _echo_error(exc)
-            worst = max(worst, exc.exit_code)
-            continue
-        _echo_warnings(folder.name, note.warnings)
-        click.echo(f"built {note.pdf} and {note.html} in {time.perf_counter() - started:.1f}s")
+        for outcome in runner.builds(todo.jobs, progress):
+            if outcome.status == "failed":
+                click.secho(f"Error: {outcome.message}", err=True, fg="red" if sys.stderr.isatty() else None)
+                worst = max(worst, outcome.exit_code)
+            else:
+                _echo_warnings(outcome.slug, outcome.warnings)
+                click.echo(f"built {' and '.join(map(str, outcome.paths))} in {outcome.seconds:.1f}s")
+            log.info(
+                "worker %d: note %d (%s): RSS %.0f MiB",
+                outcome.worker,
+                outcome.worker_notes,
+                outcome.slug,
+                outcome.rss_mib,
+            )
     if worst:
         sys.exit(worst)
+
+
+@main.command()
+@click.argument("note", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Output folder; the note goes to OUT/<note>/.",
+)
+@click.option("--no-pdf", is_flag=True, help="Publish the HTML preview only.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.02),
+    default=0.1,
+    show_default=True,
+    help="Seconds between checks.",
+)
+def watch(note: Path, out_dir: Path, no_pdf: bool, interval: float) -> None:
+    """Rebuild NOTE each time one of its inputs is saved, until Ctrl-C.
+
+    The HTML preview is published first, the PDF right after. A save that breaks the
+    note prints the error and leaves the last good output in place.
+    """
+    from reportgen.build import TEMPLATES
+    from reportgen.publish import check_output_folder, protected_inputs
+    from reportgen.watch import Watcher
+
+    signal.signal(signal.SIGTERM, _terminate)
+    if not (note / "company.yaml").is_file():
+        raise click.BadParameter(f"{note} is not a note folder (no company.yaml)", param_hint="NOTE")
+    folder = note if note.name else note.resolve()
+    inputs, roots = protected_inputs([folder], TEMPLATES)
+    check_output_folder(out_dir, inputs, roots)
+    click.echo(f"watching {folder} (Ctrl-C to stop)", err=True)
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a watch ends
+        Watcher(folder, out_dir, TEMPLATES, pdf=not no_pdf).run(click.echo, interval)
 
 
 @main.command()

@@ -9,9 +9,11 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from types import CodeType
+from typing import Any, ClassVar
 
 from jinja2 import (
+    BytecodeCache,
     ChoiceLoader,
     Environment,
     FileSystemLoader,
@@ -80,9 +82,30 @@ class Exhibits:
         return Markup('<a class="xref" href="#fig-{0}">Figure {1}</a>').format(key, number)
 
 
+class _CompiledTemplates(BytecodeCache):
+    """Compiled templates kept for the life of the process, so a batch worker or ``watch``
+    compiles each template once. Jinja checks each entry against its source's checksum, so
+    an edited template is compiled afresh."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Any) -> None:
+        data = self.store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
 def get_env(template_dirs: Sequence[Path], filters: dict[str, Callable[..., Any]]) -> Environment:
     """The project's template environment: escaped, strict, with our filters only."""
     env = Environment(
+        bytecode_cache=_COMPILED,
         loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs]),
         autoescape=True,
         undefined=StrictUndefined,
@@ -124,6 +147,8 @@ class ProseSandbox(SandboxedEnvironment):
     Operators that can build huge values (``+``, ``*``, ``**``) are checked before they run,
     ``%`` may not format text (numbers print only through filters), and every loop step and
     operator checks the field's time budget, so no narrative text can hang a build.
+    Compiled prose is kept by its text: each of the two rendering passes, and every rebuild in
+    a long-lived process, would otherwise compile the same sentences again.
     """
 
     intercepted_binops = frozenset({"+", "*", "**", "%"})
@@ -131,6 +156,27 @@ class ProseSandbox(SandboxedEnvironment):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.deadline = math.inf
+
+    _compiled: ClassVar[dict[str, CodeType]] = {}
+    COMPILED_LIMIT: ClassVar[int] = 4096
+
+    def compile(  # type: ignore[override]
+        self,
+        source: Any,
+        name: str | None = None,
+        filename: str | None = None,
+        raw: bool = False,
+        defer_init: bool = False,
+    ) -> Any:
+        if raw or defer_init or name is not None or filename is not None or not isinstance(source, str):
+            return super().compile(source, name, filename, raw, defer_init)  # type: ignore[call-overload]
+        code = self._compiled.get(source)
+        if code is None:
+            code = super().compile(source)
+            if len(self._compiled) >= self.COMPILED_LIMIT:
+                self._compiled.clear()
+            self._compiled[source] = code
+        return code
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if not super().is_safe_attribute(obj, attr, value):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import collections.abc
+import copy
 import datetime
 import difflib
+import hashlib
 import inspect
 import math
 import re
@@ -333,6 +335,10 @@ def load_yaml(path: Path, roots: Sequence[Path] = ()) -> tuple[Any, SourceMap]:
     path = Path(path)
     name = display_path(path)
     text = read_text(path, roots)
+    key = (str(path), hashlib.sha256(text.encode("utf-8")).digest())
+    if key in _PARSED:  # same file, same text: a watch or batch process parsed it already
+        data, smap = _PARSED[key]
+        return copy.deepcopy(data), smap
     _check_bounds(name, text)
     try:
         loader = _Loader(text)
@@ -360,7 +366,15 @@ def load_yaml(path: Path, roots: Sequence[Path] = ()) -> tuple[Any, SourceMap]:
         ordered = sorted(builder.problems, key=lambda p: p[0])
         lines = [f"{name}:{m[0]}:{m[1]}: {smap.dotted(loc)}: {message}" for m, loc, message, _ in ordered]
         raise AssumptionsError(_unique(lines))
+    if len(_PARSED) >= _PARSED_LIMIT:
+        _PARSED.clear()
+    _PARSED[key] = (copy.deepcopy(data), smap)
     return data, smap
+
+
+#: Parsed documents by (path, content hash): a long-lived process parses each version of a file once.
+_PARSED: dict[tuple[str, bytes], tuple[Any, SourceMap]] = {}
+_PARSED_LIMIT = 256
 
 
 # --------------------------------------------------------------------------- validation
