@@ -23,11 +23,11 @@ APT_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libh
 report: venv ## Build the notes in assumptions/ whose inputs changed since their last build (FORCE=1: all)
 	$(BIN)/reportgen build assumptions --out $(OUT) --jobs $(JOBS) $(if $(FORCE),--force)
 
-test: venv tools ## Run the whole test suite
-	$(BIN)/python -m pytest
+test: venv tools ## Run the whole test suite (one worker per core; a test file stays on one worker)
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 test-fast: venv tools ## Skip the tests that compile whole PDFs
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -n auto --dist loadfile -m "not slow"
 
 golden: venv ## Regenerate the golden HTML after a deliberate change (review the diff!)
 	$(BIN)/python -m pytest tests/test_golden.py --regen-golden
