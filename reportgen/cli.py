@@ -84,6 +84,18 @@ def _comparison_options(f: Callable[..., Any]) -> Callable[..., Any]:
     )(f)
 
 
+def _out_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--out OUT`` (default build/), shared by the commands that publish."""
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("build"),
+        show_default=True,
+        help=help_text,
+    )
+
+
 def _terminate(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)
 
@@ -104,14 +116,7 @@ def main(verbose: bool) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("build"),
-    show_default=True,
-    help="Output folder; each note goes to OUT/<note>/.",
-)
+@_out_option("Output folder; each note goes to OUT/<note>/.")
 @_comparison_options
 @click.option(
     "--html-only", is_flag=True, help="Publish the HTML twin and its assets, no PDF (quick review)."
@@ -194,14 +199,7 @@ def build(
 
 @main.command()
 @click.argument("note", type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("build"),
-    show_default=True,
-    help="Output folder; the note goes to OUT/<note>/.",
-)
+@_out_option("Output folder; the note goes to OUT/<note>/.")
 @click.option("--no-pdf", is_flag=True, help="Publish the HTML preview only.")
 @click.option(
     "--interval",
@@ -261,14 +259,7 @@ def check(paths: tuple[Path, ...], against: str | None, previous: Path | None) -
 
 @main.command()
 @click.argument("note", type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("build"),
-    show_default=True,
-    help="Output folder; the note goes to OUT/<note>/.",
-)
+@_out_option("Output folder; the note goes to OUT/<note>/.")
 @click.option(
     "--at",
     "at",
