@@ -72,6 +72,9 @@ class Assumptions:
     prices: PriceHistory | None = None
     logo: Path | None = None
     narrative_source: SourceMap | None = field(default=None, compare=False, repr=False)
+    #: Problems that do not stop the build (a terminal value above its declared share of EV),
+    #: as ``file:line:col: field: message``; the CLI prints them.
+    warnings: tuple[str, ...] = ()
 
 
 def find_notes(root: Path) -> list[Path]:
@@ -126,8 +129,9 @@ def load_assumptions(folder: Path, house_file: Path | None = None) -> Assumption
         ValuationFile,
         [_valuation_checker(run, company, house, warnings)] if run else [],
     )
-    for loc, message in warnings:
-        log.warning("%s", format_problem(sources["valuation.yaml"], loc, message))
+    warned = tuple(format_problem(sources["valuation.yaml"], loc, message) for loc, message in warnings)
+    for text in warned:
+        log.info("%s", text)
     exhibits = load(
         folder / "exhibits.yaml", ExhibitsFile, [_exhibits_checker(run, valuation)] if run else []
     )
@@ -155,6 +159,7 @@ def load_assumptions(folder: Path, house_file: Path | None = None) -> Assumption
         prices=prices,
         logo=logo,
         narrative_source=sources["narrative.yaml"],
+        warnings=warned,
     )
 
 

@@ -140,7 +140,7 @@ def render_html(
         if chart is not None:
             charts = Charts((*charts.items, chart))
         for warning in results.warnings:
-            log.warning("%s: reconciliation: %s", note_folder.name, warning)
+            log.info("%s: reconciliation: %s", note_folder.name, warning)
     else:
         from reportgen.results import check_results_file
 
@@ -160,7 +160,7 @@ def render_html(
         a, valuation, charts, coverage, previous=previous, history=history, results=results, bridge=bridge
     )
     html = render_note(ctx, [templates])
-    warnings = results.warnings if results is not None else ()
+    warnings = (*a.warnings, *(results.warnings if results is not None else ()))
     return Rendered(html, {c.key: c.svg for c in charts.items}, a.logo, warnings)
 
 
