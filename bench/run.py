@@ -99,9 +99,10 @@ def growth_edit(note: Path) -> None:
 def chart_specs(note: Path, out: Path) -> None:
     """Every chart spec of the note, as the build renders them (for the floor)."""
     from reportgen import build as build_mod
-    from reportgen.build import TEMPLATES, render_html
-    from reportgen.charts import VL_VERSION
-    from reportgen.charts import build_charts as real_build_charts
+    from reportgen.build import render_html
+    from reportgen.exhibits.charts.build import VL_VERSION
+    from reportgen.exhibits.charts.build import build_charts as real_build_charts
+    from reportgen.resources import TEMPLATES
 
     specs: list[object] = []
 
@@ -241,7 +242,7 @@ _WORKER = re.compile(r"worker (\d+): note (\d+) \(.*?\): RSS (\d+) MiB")
 
 
 def batch(args: argparse.Namespace, work: Path, _figs: dict[str, Figure]) -> dict[str, Figure]:
-    from reportgen.universe import write_universe
+    from reportgen.commands.universe import write_universe
 
     universe = work / "universe"
     write_universe(universe, args.batch, ROOT / "assumptions" / "house.yaml", seed=2026)
@@ -271,7 +272,7 @@ def batch(args: argparse.Namespace, work: Path, _figs: dict[str, Figure]) -> dic
 
 def scale(args: argparse.Namespace, work: Path, _figs: dict[str, Figure]) -> dict[str, Figure]:
     """Cold builds of one synthetic company at 1x, 2x and 4x its tables (and charts, pages)."""
-    from reportgen.universe import write_universe
+    from reportgen.commands.universe import write_universe
 
     figs: dict[str, Figure] = {}
     for k in (1, 2, 4):

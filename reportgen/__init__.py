@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from reportgen._version import __version__
+
 __all__ = ["__version__", "build_note"]
-__version__ = "0.3.0"
 
 
 def __getattr__(name: str) -> Any:

@@ -12,27 +12,33 @@ from typing import Literal
 
 import vl_convert
 
-from reportgen.assumptions import load_assumptions
-from reportgen.bridge import build_bridge
-from reportgen.bridge_exhibits import build_bridge_chart, shows
-from reportgen.cache import TextCache, cached_svg, digest, files_digest, tree_files
-from reportgen.charts import VL_VERSION, Chart, Charts, build_charts, register_fonts, render_svg
-from reportgen.context import build_context
-from reportgen.coverage import build_coverage
+from reportgen.compare.bridge import build_bridge
+from reportgen.compare.bridge_exhibits import build_bridge_chart, shows
+from reportgen.compare.previous import PreviousVersion, previous_from_ledger
 from reportgen.errors import ReportgenError
-from reportgen.history import build_history
-from reportgen.ledger import ledger_path, load_ledger
+from reportgen.exhibits.charts.build import (
+    VL_VERSION,
+    Chart,
+    Charts,
+    build_charts,
+    register_fonts,
+    render_svg,
+)
 from reportgen.model.sensitivity import value_with_sensitivities
-from reportgen.pdf import render_pdf
-from reportgen.previous import PreviousVersion, previous_from_ledger
-from reportgen.publish import clean_leftovers, make_staging, publish
-from reportgen.render import render_note
-from reportgen.state import code_fingerprint, house_digest
+from reportgen.note import load_assumptions
+from reportgen.output.cache import TextCache, cached_svg, digest, files_digest, tree_files
+from reportgen.output.publish import clean_leftovers, make_staging, publish
+from reportgen.output.state import code_fingerprint, house_digest
+from reportgen.record.coverage import build_coverage
+from reportgen.record.history import build_history
+from reportgen.record.ledger import ledger_path, load_ledger
+from reportgen.render.context import build_context
+from reportgen.render.html import render_note
+from reportgen.render.pdf import render_pdf
+from reportgen.resources import TEMPLATES
 
 log = logging.getLogger(__name__)
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = PROJECT_ROOT / "templates"
 
 Progress = Callable[[str], None]
 #: Tagged PDF for accessibility (structure tree, alt texts, language, XMP identification).

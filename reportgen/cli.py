@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 
 def _note_folders(paths: tuple[Path, ...]) -> list[Path]:
-    from reportgen.assumptions import find_notes
+    from reportgen.note import find_notes
 
     folders: list[Path] = []
     for path in paths or (DEFAULT_ROOT,):
@@ -57,7 +57,7 @@ def _previous_option(against: str | None, previous: Path | None, folders: list[P
     _check_comparison(against, previous, folders)
 
     def compare(folder: Path) -> Any:
-        from reportgen.previous import load_previous, previous_at
+        from reportgen.compare.previous import load_previous, previous_at
 
         if against is not None:
             return previous_at(against, folder)
@@ -154,9 +154,9 @@ def build(
     output untouched and does not stop the others. Exit codes: 0 all built or up to
     date, 1 a build failed, 2 bad assumptions or usage.
     """
-    from reportgen.batch import Runner, parse_shard, plan, select_shard
-    from reportgen.build import TEMPLATES
-    from reportgen.publish import check_output_folder, protected_inputs
+    from reportgen.commands.batch import Runner, parse_shard, plan, select_shard
+    from reportgen.output.publish import check_output_folder, protected_inputs
+    from reportgen.resources import TEMPLATES
 
     # A CI job being cancelled sends SIGTERM: unwind like Ctrl-C so staging is cleaned up.
     signal.signal(signal.SIGTERM, _terminate)
@@ -214,9 +214,9 @@ def watch(note: Path, out_dir: Path, no_pdf: bool, interval: float) -> None:
     The HTML preview is published first, the PDF right after. A save that breaks the
     note prints the error and leaves the last good output in place.
     """
-    from reportgen.build import TEMPLATES
-    from reportgen.publish import check_output_folder, protected_inputs
-    from reportgen.watch import Watcher
+    from reportgen.commands.watch import Watcher
+    from reportgen.output.publish import check_output_folder, protected_inputs
+    from reportgen.resources import TEMPLATES
 
     signal.signal(signal.SIGTERM, _terminate)
     if not (note / "company.yaml").is_file():
@@ -275,9 +275,9 @@ def publish(note: Path, out_dir: Path, at: str | None) -> None:
     """
     import datetime as dt
 
-    from reportgen.build import TEMPLATES
-    from reportgen.publish import check_output_folder, protected_inputs
-    from reportgen.release import publish_note
+    from reportgen.commands.release import publish_note
+    from reportgen.output.publish import check_output_folder, protected_inputs
+    from reportgen.resources import TEMPLATES
 
     if not (note / "company.yaml").is_file():
         raise click.BadParameter(f"{note} is not a note folder (no company.yaml)", param_hint="NOTE")
@@ -324,8 +324,8 @@ def diff(old: str, new: str, fmt: str) -> None:
     assumptions that changed (file:line:col, old -> new), every printed figure that moved,
     and the target-price bridge. Exit codes: 0 no change, 1 changed, 2 bad input or usage.
     """
-    from reportgen.diff import diff_specs
-    from reportgen.diffreport import RENDERERS
+    from reportgen.commands.diff import diff_specs
+    from reportgen.commands.diffreport import RENDERERS
 
     try:
         result = diff_specs(old, new)
@@ -338,7 +338,7 @@ def diff(old: str, new: str, fmt: str) -> None:
 
 def _register_authoring() -> None:
     """`reportgen new` and `reportgen schema`: writing a note needs no Python."""
-    from reportgen.authoring import new, schema
+    from reportgen.commands.authoring import new, schema
 
     main.add_command(new)
     main.add_command(schema)

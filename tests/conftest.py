@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.assumptions import Assumptions, load_assumptions
 from reportgen.build import BuiltNote, build_note
 from reportgen.model.engine import ModelRun
 from reportgen.model.valuation import Valuation, build_valuation
+from reportgen.note import Assumptions, load_assumptions
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_NOTE = ROOT / "assumptions" / "alibaba-cloud"

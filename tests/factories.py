@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from reportgen.inputs.schema import CompanyFile, House, ModelFile, ValuationFile
 from reportgen.model.engine import ModelRun, compile_model, run_model
-from reportgen.schema import CompanyFile, House, ModelFile, ValuationFile
 
 #: Four fiscal years, FY24 reported: the default timeline of ``tiny_model``.
 FY = {"fy": {"first": 2024, "last": 2027, "last_actual": 2024}}

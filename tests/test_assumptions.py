@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from reportgen.assumptions import load_assumptions
 from reportgen.cli import main
 from reportgen.errors import AssumptionsError
+from reportgen.note import load_assumptions
 from tests.conftest import edit
 
 NOTE_FILES = ("company.yaml", "model.yaml", "valuation.yaml", "exhibits.yaml", "narrative.yaml")

@@ -15,9 +15,9 @@ import yaml
 from click.testing import CliRunner
 from pydantic import BaseModel
 
-import reportgen.assumptions
-import reportgen.schema
-from reportgen.authoring import (
+import reportgen.inputs.schema
+import reportgen.note
+from reportgen.commands.authoring import (
     SCHEMAS,
     ScaffoldError,
     json_schema,
@@ -26,8 +26,8 @@ from reportgen.authoring import (
     schema,
     write_json_schemas,
 )
-from reportgen.expr import FUNCTIONS
-from reportgen.schema import CompanyFile, ExhibitsFile, ModelFile, NarrativeFile, ValuationFile
+from reportgen.inputs.schema import CompanyFile, ExhibitsFile, ModelFile, NarrativeFile, ValuationFile
+from reportgen.model.expr import FUNCTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "assumptions" / "alibaba-cloud"
@@ -195,10 +195,10 @@ def test_scaffold_into_an_empty_folder(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(
-    not hasattr(reportgen.assumptions, "compile_model"), reason="the loader does not compile model.yaml yet"
+    not hasattr(reportgen.note, "compile_model"), reason="the loader does not compile model.yaml yet"
 )
 def test_loader_accepts_the_scaffolded_note(note: Path) -> None:
-    a = reportgen.assumptions.load_assumptions(note, HOUSE)
+    a = reportgen.note.load_assumptions(note, HOUSE)
     assert a.company.company.fictional
     eps = a.run.lines["eps"]
     assert str(eps.unit) == "USD per share"
@@ -240,7 +240,7 @@ def _fields(model: type[BaseModel], seen: set[type[BaseModel]]) -> set[str]:
     names = set(model.model_fields)
     for info in model.model_fields.values():
         for sub in re.findall(r"reportgen\.schema\.(\w+)", repr(info.annotation)):
-            names |= _fields(getattr(reportgen.schema, sub), seen)
+            names |= _fields(getattr(reportgen.inputs.schema, sub), seen)
     return names
 
 

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from reportgen import charts as charts_mod
-from reportgen.batch import ShardError, parse_shard, select_shard
 from reportgen.cli import main
-from reportgen.ledger import Amount, Entry, append_entry, ledger_path
-from reportgen.universe import write_universe
+from reportgen.commands.batch import ShardError, parse_shard, select_shard
+from reportgen.commands.universe import write_universe
+from reportgen.exhibits.charts import build as charts_mod
+from reportgen.record.ledger import Amount, Entry, append_entry, ledger_path
 from tests.conftest import ROOT, edit
 
 HOUSE = ROOT / "assumptions" / "house.yaml"
@@ -215,7 +215,7 @@ def test_watch_republishes_on_save_and_keeps_the_last_good_note(
     universe: list[Path], tmp_path: Path, renders: list[Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from reportgen import build as build_mod
-    from reportgen.watch import PREVIEW, Watcher
+    from reportgen.commands.watch import PREVIEW, Watcher
 
     note, out = universe[0], tmp_path / "out"
     said: list[str] = []
@@ -252,7 +252,7 @@ def test_cached_charts_give_the_same_html_and_skip_the_specs(
 ) -> None:
     from reportgen import build as build_mod
     from reportgen.build import render_html
-    from reportgen.cache import TextCache
+    from reportgen.output.cache import TextCache
 
     note = universe[2]
     plain = render_html(note).html  # no cache at all

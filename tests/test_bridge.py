@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.assumptions import load_assumptions
-from reportgen.bridge import MAX_DRIVERS, OTHER, ROUNDING, build_bridge, describe, leaves, shapley
+from reportgen.compare.bridge import MAX_DRIVERS, OTHER, ROUNDING, build_bridge, describe, leaves, shapley
 from reportgen.model.valuation import build_valuation
+from reportgen.note import load_assumptions
 from tests.conftest import DEFAULT_NOTE, edit
 
 CORVANE = DEFAULT_NOTE.parent / "corvane-systems"

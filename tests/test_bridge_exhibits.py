@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from reportgen.build import render_html
-from reportgen.previous import load_previous
+from reportgen.compare.previous import load_previous
 from tests.conftest import DEFAULT_NOTE, edit
 
 

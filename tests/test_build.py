@@ -15,8 +15,8 @@ from pypdf import PdfReader
 from reportgen import build as build_mod
 from reportgen.build import BuiltNote, build_note, render_html
 from reportgen.cli import main
+from reportgen.compare.previous import load_previous
 from reportgen.errors import RenderError
-from reportgen.previous import load_previous
 from tests.conftest import DEFAULT_NOTE, edit
 
 pytestmark = pytest.mark.slow

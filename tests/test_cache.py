@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from reportgen.cache import TextCache, cached_svg, digest
+from reportgen.output.cache import TextCache, cached_svg, digest
 
 
 def test_digest_separates_parts() -> None:

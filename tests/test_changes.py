@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.assumptions import load_assumptions
-from reportgen.changes import build_changes
-from reportgen.ledger import ledger_path, load_ledger
+from reportgen.compare.changes import build_changes
+from reportgen.compare.previous import PreviousVersion, load_previous, previous_from_ledger
+from reportgen.exhibits.line_tables import build_table
 from reportgen.model.valuation import build_valuation
-from reportgen.previous import PreviousVersion, load_previous, previous_from_ledger
-from reportgen.tables import build_table
+from reportgen.note import load_assumptions
+from reportgen.record.ledger import ledger_path, load_ledger
 from tests.conftest import DEFAULT_NOTE, Model, edit
 
 

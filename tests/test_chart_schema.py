@@ -9,9 +9,9 @@ import pytest
 from altair.utils.schemapi import validate_jsonschema
 from altair.vegalite.v6.schema import load_schema
 
-from reportgen.assumptions import find_notes, load_assumptions
-from reportgen.charts import build_charts
+from reportgen.exhibits.charts.build import build_charts
 from reportgen.model.valuation import build_valuation
+from reportgen.note import find_notes, load_assumptions
 from tests.conftest import ROOT
 
 NOTES = find_notes(ROOT / "assumptions")

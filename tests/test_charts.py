@@ -12,14 +12,20 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from reportgen import charts as ch
-from reportgen.charts import Charts, build_chart_specs, build_charts, register_fonts, render_svg
 from reportgen.errors import RenderError
+from reportgen.exhibits.charts import build as ch
+from reportgen.exhibits.charts.build import (
+    Charts,
+    build_chart_specs,
+    build_charts,
+    register_fonts,
+    render_svg,
+)
+from reportgen.exhibits.charts.theme import PX_PER_PT, chart_config
+from reportgen.inputs.prices import PriceHistory
+from reportgen.inputs.schema import ChartSpec, CompanyFile, ExhibitsFile, House, ModelFile, ValuationFile
 from reportgen.model.engine import ModelRun, compile_model, run_model
 from reportgen.model.valuation import Valuation, build_valuation
-from reportgen.prices import PriceHistory
-from reportgen.schema import ChartSpec, CompanyFile, ExhibitsFile, House, ModelFile, ValuationFile
-from reportgen.theme import PX_PER_PT, chart_config
 
 ROOT = Path(__file__).resolve().parent.parent
 FONTS = ROOT / "templates" / "assets" / "fonts"
@@ -508,7 +514,7 @@ def test_bracket_ticks_enclose_the_data(
 
 
 def test_the_default_notes_declared_charts_build_and_render() -> None:
-    from reportgen.yamlsource import load_yaml, validate
+    from reportgen.inputs.yamlsource import load_yaml, validate
 
     def load(path: Path, model: Any) -> Any:
         data, smap = load_yaml(path)
@@ -540,6 +546,6 @@ def test_the_default_notes_declared_charts_build_and_render() -> None:
     ],
 )
 def test_bar_label_decimals_follow_scale_and_size(unit: str, top: float, decimals: int) -> None:
-    from reportgen.units import parse_unit
+    from reportgen.inputs.units import parse_unit
 
     assert ch._numbers(parse_unit(unit), COMPANY, [top]).decimals == decimals

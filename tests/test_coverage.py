@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from reportgen.coverage import build_coverage
-from reportgen.ledger import ledger_path, load_ledger
-from reportgen.schema import House
-from reportgen.yamlsource import load_yaml, validate
+from reportgen.inputs.schema import House
+from reportgen.inputs.yamlsource import load_yaml, validate
+from reportgen.record.coverage import build_coverage
+from reportgen.record.ledger import ledger_path, load_ledger
 from tests.conftest import DEFAULT_NOTE
 
 

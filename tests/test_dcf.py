@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 
 from reportgen.errors import ValuationError
+from reportgen.inputs.schema import WaccBuild
 from reportgen.model.dcf import months_until, wacc_of
 from reportgen.model.engine import ModelRun
 from reportgen.model.valuation import Valuation, build_valuation, valuation_lines
-from reportgen.schema import WaccBuild
 from tests.conftest import edit
 from tests.factories import line, run, tiny_company, tiny_house, tiny_model, tiny_valuation
 from tests.test_assumptions import at, expect, problems_of

@@ -110,8 +110,8 @@ def test_a_git_revision_against_the_working_tree(tmp_path: Path) -> None:
 
 
 def test_a_target_move_without_a_bridge_says_so() -> None:
-    from reportgen.diff import NoteDiff, OutputChange
-    from reportgen.diffreport import NO_BRIDGE, render_markdown, render_text
+    from reportgen.commands.diff import NoteDiff, OutputChange
+    from reportgen.commands.diffreport import NO_BRIDGE, render_markdown, render_text
 
     d = NoteDiff("a", "b", (), (OutputChange("Targets", "ADS target", "US$5", "US$6", 5.0, 6.0),), None)
     assert NO_BRIDGE in render_text(d)

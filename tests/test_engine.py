@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from reportgen.errors import ModelError
+from reportgen.inputs.units import parse_unit
 from reportgen.model.engine import compile_model, run_model
 from reportgen.model.line import Quantity
-from reportgen.units import parse_unit
 from tests.factories import line, problems_of, run, tiny_company, tiny_model
 
 NAN = math.nan

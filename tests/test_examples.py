@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reportgen.assumptions import load_assumptions
 from reportgen.cli import main
 from reportgen.model.valuation import build_valuation
+from reportgen.note import load_assumptions
 
 ROOT = Path(__file__).resolve().parent.parent
 CORVANE = ROOT / "assumptions" / "corvane-systems"

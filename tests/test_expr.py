@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from reportgen.expr import Env, FormulaError, evaluate, formula_unit, parse_formula
-from reportgen.units import parse_unit
+from reportgen.inputs.units import parse_unit
+from reportgen.model.expr import Env, FormulaError, evaluate, formula_unit, parse_formula
 
 NAN = math.nan
 UNITS = {

@@ -23,16 +23,16 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-import reportgen.render
-from reportgen.assumptions import load_assumptions
+import reportgen.render.html
 from reportgen.cli import main
+from reportgen.compare.previous import PreviousVersion, load_previous
 from reportgen.errors import AssumptionsError, ModelError, RenderError
-from reportgen.formatting import cell_multiple, cell_num, cell_pct, fmt_money, fmt_num, fmt_pct
-from reportgen.previous import PreviousVersion, load_previous
-from reportgen.render import Exhibits, make_prose
-from reportgen.sources import MAX_FILE_BYTES, read_input
-from reportgen.state import STATE_DIR
-from reportgen.yamlsource import MAX_DEPTH, MAX_STRING, MAX_VALUES, load_yaml
+from reportgen.exhibits.formatting import cell_multiple, cell_num, cell_pct, fmt_money, fmt_num, fmt_pct
+from reportgen.inputs.sources import MAX_FILE_BYTES, read_input
+from reportgen.inputs.yamlsource import MAX_DEPTH, MAX_STRING, MAX_VALUES, load_yaml
+from reportgen.note import load_assumptions
+from reportgen.output.state import STATE_DIR
+from reportgen.render.html import Exhibits, make_prose
 from tests.conftest import ROOT, edit
 from tests.test_pdf_quality import pdfua_findings
 
@@ -297,7 +297,7 @@ def test_prose_has_a_time_budget_for_the_whole_note(monkeypatch: pytest.MonkeyPa
         clock[0] += 0.01
         return clock[0]
 
-    monkeypatch.setattr(reportgen.render.time, "monotonic", tick)
+    monkeypatch.setattr(reportgen.render.html.time, "monotonic", tick)
     render = make_prose({}, {}, Exhibits())
     field = "{% for c in 'x' * 150 %}{% endfor %}"  # 150 steps, 10 ms each: 1.5 s, under 2 s
     done = 0

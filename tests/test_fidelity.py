@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from reportgen.assumptions import load_assumptions
-from reportgen.formatting import fmt_money
-from reportgen.ledger import ledger_path, load_ledger
+from reportgen.compare.previous import PreviousVersion, previous_from_ledger
+from reportgen.exhibits.formatting import fmt_money
 from reportgen.model.ratios import NotMeaningful
-from reportgen.previous import PreviousVersion, previous_from_ledger
+from reportgen.note import load_assumptions
+from reportgen.record.ledger import ledger_path, load_ledger
 from tests.conftest import DEFAULT_NOTE, Model
 
 YEARS = (2026, 2027, 2028, 2029, 2030, 2031)

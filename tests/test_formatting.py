@@ -7,9 +7,8 @@ from typing import Any
 
 import pytest
 
-from reportgen.assumptions import load_assumptions
 from reportgen.errors import ModelError, RenderError
-from reportgen.formatting import (
+from reportgen.exhibits.formatting import (
     cell_multiple,
     cell_num,
     cell_pct,
@@ -21,9 +20,10 @@ from reportgen.formatting import (
     make_filters,
     step_decimals,
 )
+from reportgen.inputs.units import parse_unit
 from reportgen.model.line import Quantity
 from reportgen.model.ratios import NM
-from reportgen.units import parse_unit
+from reportgen.note import load_assumptions
 from tests.conftest import DEFAULT_NOTE
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.gitrev import RevisionError, materialise, split_spec
+from reportgen.record.gitrev import RevisionError, materialise, split_spec
 
 
 def _git(repo: Path, *args: str) -> None:

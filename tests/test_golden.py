@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from reportgen.build import render_html
-from reportgen.charts import build_chart_specs
+from reportgen.exhibits.charts.build import build_chart_specs
 from tests.conftest import DEFAULT_NOTE, Model
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.coverage import build_coverage
 from reportgen.errors import AssumptionsError
-from reportgen.history import build_history
-from reportgen.ledger import Amount, Entry, append_entry, load_ledger
 from reportgen.model.valuation import build_valuation
+from reportgen.record.coverage import build_coverage
+from reportgen.record.history import build_history
+from reportgen.record.ledger import Amount, Entry, append_entry, load_ledger
 from tests.factories import run, tiny_company, tiny_house, tiny_valuation, tiny_valuation_model
 from tests.test_coverage import house_of_the_repo
 

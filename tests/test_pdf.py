@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from reportgen.errors import PdfError
-from reportgen.pdf import render_pdf
+from reportgen.render.pdf import render_pdf
 
 PAGE = '<!DOCTYPE html><html><head><meta charset="utf-8"><title>t</title></head><body>{}</body></html>'
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'

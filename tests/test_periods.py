@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from reportgen.periods import PeriodError, Timeline, make_timeline, parse_quarter
+from reportgen.inputs.periods import PeriodError, Timeline, make_timeline, parse_quarter
 
 
 def fy(fiscal: bool = True) -> Timeline:

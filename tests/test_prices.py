@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from reportgen.errors import AssumptionsError
+from reportgen.inputs.prices import load_prices
 from reportgen.model.performance import build_trading_stats
-from reportgen.prices import load_prices
 from tests.factories import tiny_company
 
 GOOD = """# comment lines are skipped

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from reportgen.errors import ReportgenError
-from reportgen.publish import (
+from reportgen.output.publish import (
     OutputFolderError,
     check_output_folder,
     clean_leftovers,
@@ -263,7 +263,7 @@ def test_unwritable_output_folder_is_one_line(tmp_path: Path, monkeypatch: pytes
 CRASH = """
 import sys
 from pathlib import Path
-from reportgen.publish import make_staging
+from reportgen.output.publish import make_staging
 staging = make_staging(Path(sys.argv[1]), sys.argv[2])
 (staging / "half.html").write_text("<p>half")
 print(staging)
@@ -315,7 +315,7 @@ def test_clean_leftovers_spares_a_live_build_about_to_switch(
 KILLED = """
 import json, os, signal, sys
 from pathlib import Path
-from reportgen.publish import make_staging, publish
+from reportgen.output.publish import make_staging, publish
 
 kill_at, out, files = int(sys.argv[1]), Path(sys.argv[2]), json.loads(sys.argv[3])
 calls = 0
@@ -341,7 +341,7 @@ publish(staging, out, "acme")
 PUBLISH = """
 import json, sys
 from pathlib import Path
-from reportgen.publish import make_staging, publish
+from reportgen.output.publish import make_staging, publish
 staging = make_staging(Path(sys.argv[1]), "acme")
 for rel, text in json.loads(sys.argv[2]).items():
     (staging / rel).parent.mkdir(parents=True, exist_ok=True)

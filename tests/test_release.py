@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from reportgen.build import render_html
 from reportgen.cli import main
-from reportgen.gitrev import RevisionError
+from reportgen.record.gitrev import RevisionError
 from tests.conftest import DEFAULT_NOTE, edit
 
 

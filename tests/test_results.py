@@ -16,14 +16,14 @@ from click.testing import CliRunner
 
 from reportgen.build import render_html
 from reportgen.cli import main
-from reportgen.coverage import build_coverage
 from reportgen.errors import AssumptionsError
+from reportgen.inputs.schema import CompanyFile, House
+from reportgen.inputs.yamlsource import load_yaml, validate
+from reportgen.record.coverage import build_coverage
 from reportgen.results.load import load_results
 from reportgen.results.reconcile import Approx, judge_equal, judge_growth, written_step
 from reportgen.results.review import build_results, judge
 from reportgen.results.transcript import load_transcript, normalise, speakers_of
-from reportgen.schema import CompanyFile, House
-from reportgen.yamlsource import load_yaml, validate
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTE = ROOT / "assumptions" / "alibaba-results-3qfy22"
@@ -184,7 +184,7 @@ def test_results_and_deep_dive_on_one_company_count_once() -> None:
     the February 2026 deep dive); the distribution counts the company once, by its latest."""
     import datetime as dt
 
-    from reportgen.ledger import ledger_path, load_ledger
+    from reportgen.record.ledger import ledger_path, load_ledger
 
     ledger = load_ledger(ledger_path(ROOT / "assumptions"))
     company = _company(NOTE).company.name
@@ -346,9 +346,9 @@ def test_estimate_changes_compare_with_the_published_pre_results_version() -> No
     per ADS 123.163 x 8 / 6.35 = US$155.17 -> US$155 (steps of 5);
     per H share 123.163 / 0.8150 = HK$151.12 -> HK$151.
     """
-    from reportgen.assumptions import load_assumptions
-    from reportgen.ledger import ledger_path, load_ledger
-    from reportgen.previous import previous_from_ledger
+    from reportgen.compare.previous import previous_from_ledger
+    from reportgen.note import load_assumptions
+    from reportgen.record.ledger import ledger_path, load_ledger
 
     note = Path(__file__).resolve().parent.parent / "assumptions" / "alibaba-results-3qfy22"
     a = load_assumptions(note)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from reportgen.build import BuiltNote, render_html
-from reportgen.reviewhtml import DataTable, chart_data, fmt_data, row_ids, slug
-from reportgen.tables import Column, Row, Table
+from reportgen.exhibits.line_tables import Column, Row, Table
+from reportgen.render.reviewhtml import DataTable, chart_data, fmt_data, row_ids, slug
 from tests.conftest import DEFAULT_NOTE
 
 

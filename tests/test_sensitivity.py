@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
+from reportgen.exhibits.line_tables import build_table
+from reportgen.inputs.schema import TableSpec, ValuationFile
 from reportgen.model.engine import ModelRun
 from reportgen.model.sensitivity import InputError, add_sensitivities, check_input, read_input, with_input
 from reportgen.model.valuation import build_valuation
-from reportgen.schema import TableSpec, ValuationFile
-from reportgen.tables import build_table
 from tests.factories import (
     TINY_PARTS,
     multiples,

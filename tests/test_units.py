@@ -1,6 +1,6 @@
 """Units: parsing the analyst's spelling, and the algebra formulas rely on (worked by hand).
 
-Scales are those of reportgen.units.SCALES as documented in docs/reference.md#units:
+Scales are those of reportgen.inputs.units.SCALES as documented in docs/reference.md#units:
 k = 1e3, mn = 1e6, bn = 1e9, tn = 1e12.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from reportgen.units import DIMENSIONLESS, UnitError, check_add, describe, parse_unit
+from reportgen.inputs.units import DIMENSIONLESS, UnitError, check_add, describe, parse_unit
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.assumptions import load_assumptions
 from reportgen.build import render_html
-from reportgen.universe import write_universe
+from reportgen.commands.universe import write_universe
+from reportgen.note import load_assumptions
 from tests.conftest import ROOT
 
 HOUSE = ROOT / "assumptions" / "house.yaml"

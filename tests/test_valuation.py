@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 
 from reportgen.errors import ValuationError
+from reportgen.inputs.schema import Method
 from reportgen.model.engine import ModelRun
 from reportgen.model.methods import METHODS
 from reportgen.model.valuation import Valuation, build_valuation, rate, round_to, valuation_lines
-from reportgen.schema import Method
 from tests.factories import (
     TINY_CASH,
     TINY_PARTS,
@@ -354,7 +354,7 @@ def test_non_positive_equity_is_an_error(net_cash: float, equity: str) -> None:
 def test_the_old_layout_is_refused_with_directions() -> None:
     from pydantic import ValidationError
 
-    from reportgen.schema import ValuationFile
+    from reportgen.inputs.schema import ValuationFile
 
     old = {
         "year": 2027,

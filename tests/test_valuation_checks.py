@@ -132,8 +132,8 @@ def test_a_bridge_with_no_enterprise_value_to_apply_to(corvane: Path) -> None:
 
 
 def _problems_or_none(note: Path) -> list[str]:
-    from reportgen.assumptions import load_assumptions
     from reportgen.errors import AssumptionsError
+    from reportgen.note import load_assumptions
 
     try:
         load_assumptions(note)

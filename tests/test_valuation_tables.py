@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from reportgen.charts import build_chart_specs
+from reportgen.exhibits.charts.build import build_chart_specs
+from reportgen.exhibits.line_tables import Table, build_table
+from reportgen.inputs.schema import ChartSpec, TableSpec
 from reportgen.model.sensitivity import add_sensitivities
 from reportgen.model.valuation import build_valuation
-from reportgen.schema import ChartSpec, TableSpec
-from reportgen.tables import Table, build_table
 from tests.factories import (
     TINY_PARTS,
     multiples,

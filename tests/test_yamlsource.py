@@ -12,7 +12,7 @@ import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
 from reportgen.errors import AssumptionsError
-from reportgen.yamlsource import Loc, SourceMap, format_problem, load_yaml, validate
+from reportgen.inputs.yamlsource import Loc, SourceMap, format_problem, load_yaml, validate
 
 STRICT = ConfigDict(strict=True, extra="forbid", frozen=True)
 

@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from reportgen.errors import ValuationError
+from reportgen.inputs.periods import MONTHS, Period, Timeline
+from reportgen.inputs.schema import MethodSpec, WaccBuild
 from reportgen.model.line import Line
-from reportgen.periods import MONTHS, Period, Timeline
-from reportgen.schema import MethodSpec, WaccBuild
 
 Loc = tuple[str | int, ...]
 

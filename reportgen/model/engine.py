@@ -16,11 +16,11 @@ from types import MappingProxyType
 from typing import Any
 
 from reportgen.errors import ModelError
-from reportgen.expr import Env, Formula, FormulaError, evaluate, formula_unit, parse_formula
+from reportgen.inputs.periods import Period, PeriodError, Timeline, make_timeline
+from reportgen.inputs.schema import CompanyFile, LineSpec, ModelFile, RatioSpec
+from reportgen.inputs.units import Unit, UnitError, parse_unit
+from reportgen.model.expr import Env, Formula, FormulaError, evaluate, formula_unit, parse_formula
 from reportgen.model.line import Line
-from reportgen.periods import Period, PeriodError, Timeline, make_timeline
-from reportgen.schema import CompanyFile, LineSpec, ModelFile, RatioSpec
-from reportgen.units import Unit, UnitError, parse_unit
 
 Loc = tuple[str | int, ...]
 Problem = tuple[Loc, str]

@@ -10,9 +10,9 @@ import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from reportgen.inputs.periods import Period, Timeline
+from reportgen.inputs.units import DIMENSIONLESS, PERCENT, Unit, UnitError, check_add
 from reportgen.model.ratios import NM, NotMeaningful, Ratio, cagr, growth, share
-from reportgen.periods import Period, Timeline
-from reportgen.units import DIMENSIONLESS, PERCENT, Unit, UnitError, check_add
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from reportgen.prices import PriceHistory
+from reportgen.inputs.prices import PriceHistory
 
 #: Look-back periods shown on the cover, in calendar months.
 PERIODS = (("1M", 1), ("3M", 3), ("12M", 12))

@@ -15,6 +15,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from reportgen.errors import ValuationError
+from reportgen.inputs.schema import CompanyFile, GridAxis, House, ValuationFile, WaccBuild
+from reportgen.inputs.yamlsource import Loc
 from reportgen.model.dcf import wacc_of
 from reportgen.model.engine import ModelRun
 from reportgen.model.valuation import (
@@ -24,8 +26,6 @@ from reportgen.model.valuation import (
     build_valuation,
     listing_value,
 )
-from reportgen.schema import CompanyFile, GridAxis, House, ValuationFile, WaccBuild
-from reportgen.yamlsource import Loc
 
 
 class InputError(ValueError):

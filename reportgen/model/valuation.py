@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from reportgen.errors import ValuationError
+from reportgen.inputs.periods import Period
+from reportgen.inputs.schema import BridgeItem, CompanyFile, House, Listing, MethodSpec, ValuationFile
+from reportgen.inputs.units import Unit
 from reportgen.model.dcf import Dcf, build_dcf
 from reportgen.model.engine import ModelRun
 from reportgen.model.line import Line
 from reportgen.model.methods import Basis, method
-from reportgen.periods import Period
-from reportgen.schema import BridgeItem, CompanyFile, House, Listing, MethodSpec, ValuationFile
-from reportgen.units import Unit
 
 #: Bridge kinds that take value away from shareholders of the parent.
 SUBTRACT = frozenset({"net_debt", "minorities"})

@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from reportgen.assumptions import Assumptions
-    from reportgen.charts import Chart
+    from reportgen.exhibits.charts.build import Chart
+    from reportgen.note import Assumptions
     from reportgen.results.review import Results
 
 
@@ -27,8 +27,8 @@ def check_results_file(folder: Path) -> None:
     Publishing it as a deep dive would drop the checked quarter silently, so it is an error.
     """
     from reportgen.errors import AssumptionsError
+    from reportgen.inputs.yamlsource import format_problem, load_yaml
     from reportgen.results.load import RESULTS_FILE
-    from reportgen.yamlsource import format_problem, load_yaml
 
     if (folder / RESULTS_FILE).is_file():
         _data, smap = load_yaml(folder / "company.yaml", roots=(folder.parent, folder))

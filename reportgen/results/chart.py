@@ -6,10 +6,10 @@ from typing import Any
 
 import altair as alt
 
-from reportgen.charts import BAR_ROW_HEIGHT, CHAR_PX, FULL, Chart, render_svg
+from reportgen.exhibits.charts.build import BAR_ROW_HEIGHT, CHAR_PX, FULL, Chart, render_svg
+from reportgen.exhibits.charts.theme import chart_config, colour
+from reportgen.inputs.schema import House
 from reportgen.results.review import Results
-from reportgen.schema import House
-from reportgen.theme import chart_config, colour
 
 KEY = "results_growth"
 

@@ -16,12 +16,12 @@ from typing import Any
 from pydantic import BaseModel
 
 from reportgen.errors import ReportgenError
-from reportgen.periods import PeriodError, parse_quarter
+from reportgen.inputs.periods import PeriodError, parse_quarter
+from reportgen.inputs.sources import decode_text, read_input
+from reportgen.inputs.units import PERCENT, UnitError, parse_unit
+from reportgen.inputs.yamlsource import Loc, SourceMap, display_path, load_yaml, validate
 from reportgen.results.schema import Cite, ReportedItem, ResultsFile
 from reportgen.results.transcript import Transcript, load_transcript, normalise, speakers_of
-from reportgen.sources import decode_text, read_input
-from reportgen.units import PERCENT, UnitError, parse_unit
-from reportgen.yamlsource import Loc, SourceMap, display_path, load_yaml, validate
 
 RESULTS_FILE = "results.yaml"
 #: A figure may be written on the call in another scale than the item's unit (1.28 billion

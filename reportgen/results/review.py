@@ -10,17 +10,17 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from reportgen.context import Namespace
+from reportgen.exhibits.line_tables import Column, Row, Table, unit_label
+from reportgen.inputs.periods import parse_quarter
+from reportgen.inputs.schema import CompanyFile, House
+from reportgen.inputs.units import PERCENT, Unit, parse_unit
 from reportgen.model.line import Quantity
 from reportgen.model.ratios import Ratio, growth
-from reportgen.periods import parse_quarter
+from reportgen.render.context import Namespace
 from reportgen.results.load import LoadedResults
 from reportgen.results.reconcile import Approx, Check, judge_equal, judge_growth
 from reportgen.results.schema import Cite, Quote, ReportedItem, Topic
 from reportgen.results.transcript import speakers_of
-from reportgen.schema import CompanyFile, House
-from reportgen.tables import Column, Row, Table, unit_label
-from reportgen.units import PERCENT, Unit, parse_unit
 
 Flag = Literal["beat", "in line", "miss"]
 YearAgoSource = Literal["stated", "derived", "analyst"]

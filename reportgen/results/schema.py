@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from reportgen.schema import Strict
+from reportgen.inputs.schema import Strict
 
 
 class Cite(Strict):

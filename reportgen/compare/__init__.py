@@ -1,0 +1,1 @@
+"""Compare: the previous version, the target-price bridge and the estimate changes."""

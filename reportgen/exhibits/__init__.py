@@ -1,0 +1,1 @@
+"""Exhibits: tables, charts, number formatting and the values prose may quote."""

@@ -1,0 +1,1 @@
+"""Inputs: the one reader, YAML with marks, the schema, units, periods and prices."""

@@ -1,0 +1,1 @@
+"""Output: the atomic publish, incremental build state and the content-addressed cache."""

@@ -1,0 +1,1 @@
+"""Record: what was published (the ledger, call history, ratings distribution) and git."""

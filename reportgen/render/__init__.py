@@ -1,0 +1,1 @@
+"""Render: the template context, HTML (note and reviewer parts) and the PDF."""
