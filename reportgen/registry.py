@@ -1,0 +1,93 @@
+"""Registries: every extension point (chart kind, table kind, method kind, multiple, note type,
+prose filter) names its implementations in one place, and everything else reads the names from it.
+
+The registries are declared here, in a module that imports nothing of the package, so that an
+early stage (the schema, which validates ``kind: waterfall``) can check a name against a later
+stage's registry without importing that stage. The implementing module registers each entry when
+it is imported; a registry imports its home module the first time anyone asks for its names, as a
+plugin system finds its plugins. Adding a kind is then one module (or one function) and one
+``register`` call: the schema's allowed values, the checks and the reference docs follow.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Registry(Generic[T]):
+    """Named entries of one kind, in registration order."""
+
+    def __init__(self, what: str, home: str) -> None:
+        #: What one entry is called in messages ("chart kind").
+        self.what = what
+        #: The module whose import registers the entries.
+        self.home = home
+        self._entries: dict[str, T] = {}
+        self._loaded = False
+
+    def register(self, name: str, entry: T | None = None) -> Any:
+        """Register ``entry`` under ``name``; without ``entry``, a decorator that registers its target."""
+        if entry is None:
+
+            def decorate(target: T) -> T:
+                self._add(name, target)
+                return target
+
+            return decorate
+        self._add(name, entry)
+        return entry
+
+    def _add(self, name: str, entry: T) -> None:
+        if name in self._entries:
+            raise RuntimeError(f"{self.what} {name!r} is registered twice")
+        self._entries[name] = entry
+
+    def _load(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            importlib.import_module(self.home)
+
+    def names(self) -> tuple[str, ...]:
+        """Every registered name, in registration order."""
+        self._load()
+        return tuple(self._entries)
+
+    def items(self) -> Iterator[tuple[str, T]]:
+        self._load()
+        return iter(tuple(self._entries.items()))
+
+    def __getitem__(self, name: str) -> T:
+        self._load()
+        return self._entries[name]
+
+    def __contains__(self, name: object) -> bool:
+        self._load()
+        return name in self._entries
+
+    def check(self, name: str) -> str:
+        """``name`` if registered, else a ValueError listing the registered names (a schema validator)."""
+        if name not in self:
+            known = ", ".join(repr(n) for n in self.names())
+            raise ValueError(f"unknown {self.what} {name!r}; expected one of {known}")
+        return name
+
+    def json_schema(self, schema: dict[str, Any]) -> None:
+        """Write the registered names into a JSON Schema node as its ``enum`` (for ``json_schema_extra``)."""
+        schema["enum"] = list(self.names())
+
+
+#: Callables are typed loosely here: their exact types live in the stages that implement them,
+#: which this module must not import. Each home module re-exports a typed view where it helps.
+Entry = Callable[..., Any]
+
+# The package's registries; moving an implementation moves its home here.
+CHART_KINDS: Registry[Entry] = Registry("chart kind", "reportgen.exhibits.charts")
+TABLE_KINDS: Registry[Entry] = Registry("table kind", "reportgen.exhibits")
+METHOD_KINDS: Registry[Entry] = Registry("valuation method kind", "reportgen.model.valuation")
+MULTIPLES: Registry[Any] = Registry("multiple", "reportgen.model.methods")
+NOTE_TYPES: Registry[Any] = Registry("note type", "reportgen.render")
+PROSE_FILTERS: Registry[Entry] = Registry("prose filter", "reportgen.render.html")

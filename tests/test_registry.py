@@ -1,0 +1,65 @@
+"""The registry mechanism itself: order, duplicates, lazy loading of the home module, messages."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import pytest
+
+from reportgen.registry import Registry
+
+
+def test_names_keep_registration_order_and_lookup_works() -> None:
+    reg: Registry[int] = Registry("widget", "json")
+    reg.register("b", 2)
+    reg.register("a", 1)
+    assert reg.names() == ("b", "a")
+    assert reg["a"] == 1 and "b" in reg and "c" not in reg
+
+
+def test_decorator_form_returns_its_target() -> None:
+    reg: Registry[object] = Registry("widget", "json")
+
+    @reg.register("f")
+    def f() -> int:
+        return 7
+
+    assert reg["f"] is f and f() == 7
+
+
+def test_a_name_registered_twice_is_refused() -> None:
+    reg: Registry[int] = Registry("widget", "json")
+    reg.register("x", 1)
+    with pytest.raises(RuntimeError, match="widget 'x' is registered twice"):
+        reg.register("x", 2)
+
+
+def test_the_home_module_is_imported_on_first_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    reg: Registry[int] = Registry("widget", "_reportgen_test_home")
+    home = types.ModuleType("_reportgen_test_home")
+    imported: list[str] = []
+
+    def fake_import(name: str) -> types.ModuleType:
+        imported.append(name)
+        reg.register("late", 3)
+        return home
+
+    monkeypatch.setattr("reportgen.registry.importlib.import_module", fake_import)
+    assert imported == []
+    assert reg.names() == ("late",)
+    assert reg.names() == ("late",)
+    assert imported == ["_reportgen_test_home"]
+    assert "_reportgen_test_home" not in sys.modules
+
+
+def test_check_names_the_kind_and_the_choices() -> None:
+    reg: Registry[int] = Registry("widget", "json")
+    reg.register("a", 1)
+    reg.register("b", 2)
+    assert reg.check("a") == "a"
+    with pytest.raises(ValueError, match=r"unknown widget 'z'; expected one of 'a', 'b'"):
+        reg.check("z")
+    node: dict[str, object] = {"type": "string"}
+    reg.json_schema(node)
+    assert node == {"type": "string", "enum": ["a", "b"]}
