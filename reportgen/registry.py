@@ -86,7 +86,7 @@ Entry = Callable[..., Any]
 
 # The package's registries; moving an implementation moves its home here.
 CHART_KINDS: Registry[Entry] = Registry("chart kind", "reportgen.exhibits.charts")
-TABLE_KINDS: Registry[Entry] = Registry("table kind", "reportgen.exhibits")
+TABLE_KINDS: Registry[Entry] = Registry("table kind", "reportgen.exhibits.tables")
 METHOD_KINDS: Registry[Entry] = Registry("valuation method kind", "reportgen.model.valuation")
 MULTIPLES: Registry[Any] = Registry("multiple", "reportgen.model.methods")
 NOTE_TYPES: Registry[Any] = Registry("note type", "reportgen.render")

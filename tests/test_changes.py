@@ -9,7 +9,8 @@ import pytest
 
 from reportgen.compare.changes import build_changes
 from reportgen.compare.previous import PreviousVersion, load_previous, previous_from_ledger
-from reportgen.exhibits.line_tables import build_table
+from reportgen.exhibits.table import TableInputs
+from reportgen.exhibits.tables import build_table
 from reportgen.model.valuation import build_valuation
 from reportgen.note import load_assumptions
 from reportgen.record.ledger import ledger_path, load_ledger
@@ -67,7 +68,7 @@ def test_first_publication(model: Model) -> None:
     """No previous version: no change line, and the revisions table says so with Old blank."""
     assert build_changes(model.a, model.valuation, None) is None
     spec = model.a.exhibits.tables["revisions"]
-    table = build_table("revisions", spec, model.run, model.valuation, model.a.company, "", None)
+    table = build_table("revisions", spec, TableInputs(model.run, model.valuation, model.a.company), "")
     assert table.notes[0] == "No previous version to compare with: these are our first published estimates."
     cloud = table.rows[0]
     assert cloud.cells[0] == "" and cloud.cells[2] == ""  # FY26E Old and Change
@@ -78,7 +79,10 @@ def test_revisions_table_from_the_previous_run(model: Model, published: Previous
     """Figure 57, FY28E: Old 317,090 (the published version's own run), New 319,551, +0.78%."""
     spec = model.a.exhibits.tables["revisions"]
     table = build_table(
-        "revisions", spec, model.run, model.valuation, model.a.company, "", published.assumptions.run
+        "revisions",
+        spec,
+        TableInputs(model.run, model.valuation, model.a.company, published.assumptions.run),
+        "",
     )
     old, new, change = table.rows[0].cells[6:9]
     assert old == pytest.approx(317090)
@@ -94,7 +98,9 @@ def test_a_line_the_previous_version_lacks_is_blank(model: Model, tmp_path: Path
     a = load_assumptions(old)
     previous = PreviousVersion("renamed", a, build_valuation(a.valuation, a.run, a.company, a.house))
     spec = model.a.exhibits.tables["revisions"]
-    table = build_table("revisions", spec, model.run, model.valuation, model.a.company, "", a.run)
+    table = build_table(
+        "revisions", spec, TableInputs(model.run, model.valuation, model.a.company, a.run), ""
+    )
     last = table.rows[-1]
     assert last.cells[0] == "" and isinstance(last.cells[1], float)
     assert "Non-GAAP net income to shareholders: not comparable" in table.notes[0]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from reportgen.build import BuiltNote, render_html
-from reportgen.exhibits.line_tables import Column, Row, Table
+from reportgen.exhibits.table import Column, Row, Table
 from reportgen.render.reviewhtml import DataTable, chart_data, fmt_data, row_ids, slug
 from tests.conftest import DEFAULT_NOTE
 

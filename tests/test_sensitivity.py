@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from reportgen.exhibits.line_tables import build_table
+from reportgen.exhibits.table import TableInputs
+from reportgen.exhibits.tables import build_table
 from reportgen.inputs.schema import TableSpec, ValuationFile
 from reportgen.model.engine import ModelRun
 from reportgen.model.sensitivity import InputError, add_sensitivities, check_input, read_input, with_input
@@ -94,7 +95,7 @@ def test_a_cell_without_a_finite_value_is_empty(model: ModelRun) -> None:
     # growth 11% is at or above every WACC in the grid (9-11%): no perpetuity value
     assert [row[2] for row in grid.cells] == [None, None, None]
     table = build_table(
-        "t", TableSpec(kind="sensitivity", title="T", sensitivity="wg"), model, val, COMPANY, ""
+        "t", TableSpec(kind="sensitivity", title="T", sensitivity="wg"), TableInputs(model, val, COMPANY), ""
     )
     assert repr(table.rows[0].cells[2]) == "NM"
     assert table.marks == ((1, 0),)

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from reportgen.exhibits.charts.build import build_chart_specs
-from reportgen.exhibits.line_tables import Table, build_table
+from reportgen.exhibits.table import Table, TableInputs
+from reportgen.exhibits.tables import build_table
 from reportgen.inputs.schema import ChartSpec, TableSpec
 from reportgen.model.sensitivity import add_sensitivities
 from reportgen.model.valuation import build_valuation
@@ -49,7 +50,7 @@ def test_the_dcf_table_prints_the_build_discounting_and_bridge() -> None:
     v = tiny_valuation(shares="shares", methods=[method], bridge=[NET_DEBT])
     val = build_valuation(v, model, COMPANY, tiny_house())
     table = build_table(
-        "dcf", TableSpec(kind="valuation", title="DCF", method="dcf"), model, val, COMPANY, ""
+        "dcf", TableSpec(kind="valuation", title="DCF", method="dcf"), TableInputs(model, val, COMPANY), ""
     )
     assert [c.label for c in table.columns] == ["2025E", "2026E", "2027E", "Terminal"]
     assert row(table, "EBIT") == (200.0, 220.0, 242.0, "")
@@ -73,7 +74,9 @@ def test_the_dcf_table_prints_the_build_discounting_and_bridge() -> None:
 def test_the_sum_of_the_parts_table_bridges_the_enterprise_parts() -> None:
     model_run = run(tiny_valuation_model())
     val = build_valuation(tiny_valuation(), model_run, tiny_company(), tiny_house())
-    table = build_table("s", TableSpec(kind="valuation", title="SOTP"), model_run, val, tiny_company(), "")
+    table = build_table(
+        "s", TableSpec(kind="valuation", title="SOTP"), TableInputs(model_run, val, tiny_company()), ""
+    )
     labels = [r.label for r in table.rows]
     assert labels == [
         "Valued on enterprise value",
@@ -98,7 +101,9 @@ def test_the_blend_table_weights_the_methods() -> None:
     sotp = multiples(TINY_PARTS, key="sotp", weight=0.6)
     pe = multiples([{**TINY_PARTS[2], "multiple": 12.0}], key="pe", weight=0.4, label="P/E")
     val = build_valuation(tiny_valuation(methods=[sotp, pe]), model_run, tiny_company(), tiny_house())
-    table = build_table("b", TableSpec(kind="valuation", title="Blend"), model_run, val, tiny_company(), "")
+    table = build_table(
+        "b", TableSpec(kind="valuation", title="Blend"), TableInputs(model_run, val, tiny_company()), ""
+    )
     # per share 53.775 and 45.0; contributions 0.6 x 53.775 = 32.265 and 0.4 x 45 = 18.0
     assert row(table, "Sum of the parts")[1:] == pytest.approx((53.775, 0.6, 32.265))
     assert row(table, "P/E")[1:] == pytest.approx((45.0, 0.4, 18.0))

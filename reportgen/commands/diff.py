@@ -29,7 +29,9 @@ from reportgen.exhibits.formatting import (
     make_filters,
     step_decimals,
 )
-from reportgen.exhibits.line_tables import Cell, Table, build_table
+from reportgen.exhibits.prose_values import build_prose_values
+from reportgen.exhibits.table import Cell, Table, TableInputs
+from reportgen.exhibits.tables import build_tables
 from reportgen.inputs.prices import PRICES_FILE
 from reportgen.inputs.schema import NarrativeFile
 from reportgen.inputs.yamlsource import Loc, load_yaml
@@ -38,7 +40,6 @@ from reportgen.model.sensitivity import value_with_sensitivities
 from reportgen.model.valuation import Valuation
 from reportgen.note import HOUSE_FILE, NOTE_FILES, Assumptions, house_path_for, load_assumptions
 from reportgen.record.gitrev import materialise, split_spec
-from reportgen.render.context import build_prose_values
 from reportgen.render.html import Exhibits, make_prose
 from reportgen.render.reviewhtml import chart_data, fmt_data
 
@@ -342,12 +343,9 @@ def _cells(table: Table) -> dict[tuple[str, str], tuple[str, float | None, bool]
 
 
 def _tables(a: Assumptions, v: Valuation) -> dict[str, Table]:
-    # A bridge table compares with a previous version: here that is the bridge itself, shown apart.
-    return {
-        k: build_table(k, s, a.run, v, a.company, "")
-        for k, s in a.exhibits.tables.items()
-        if s.kind != "bridge"
-    }
+    # A bridge table compares with a previous version: here that is the bridge itself, shown apart
+    # (with no bridge given, a bridge table builds to nothing).
+    return build_tables(a.exhibits.tables, TableInputs(a.run, v, a.company), "")
 
 
 def _table_changes(

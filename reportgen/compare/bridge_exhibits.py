@@ -18,8 +18,9 @@ from reportgen.compare.bridge import Bridge
 from reportgen.exhibits.charts.build import WRAP, Chart, render_svg
 from reportgen.exhibits.charts.theme import chart_config, colour, palette
 from reportgen.exhibits.formatting import fmt_money
-from reportgen.exhibits.line_tables import Cell, Column, Row, Table
+from reportgen.exhibits.table import Cell, Column, Row, Table, TableInputs
 from reportgen.inputs.schema import ChartSpec, CompanyFile, House, TableSpec
+from reportgen.registry import TABLE_KINDS
 
 #: Bridge steps print to the cent: the drivers of a few dollars' move are often cents apart.
 DECIMALS = 2
@@ -39,6 +40,15 @@ def bridge_keys(tables: Mapping[str, TableSpec], charts: Mapping[str, ChartSpec]
 def shows(bridge: Bridge | None) -> bool:
     """A bridge is printed only when there is one and a target moved."""
     return bridge is not None and bridge.moved
+
+
+@TABLE_KINDS.register("bridge")
+def bridge_exhibit(key: str, spec: TableSpec, inputs: TableInputs) -> Table | None:
+    """The bridge table, when the note is compared with a version whose target differs."""
+    bridge = inputs.bridge
+    if bridge is None or not shows(bridge):
+        return None
+    return build_bridge_table(key, spec, bridge, inputs.company)
 
 
 def build_bridge_table(key: str, spec: TableSpec, bridge: Bridge, company: CompanyFile) -> Table:

@@ -1,4 +1,4 @@
-"""Declared tables + model -> Table: the rows and columns of every table, still as raw numbers.
+"""Line tables (model lines over periods) and revisions tables: the rows and columns, as raw numbers.
 
 Templates only format what these functions put in cells; they never compute. Nothing
 here knows a company: rows come from exhibits.yaml and values from the model's lines.
@@ -6,91 +6,25 @@ here knows a company: rows come from exhibits.yaml and values from the model's l
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import Literal
+from dataclasses import dataclass
 
+from reportgen.exhibits.table import (
+    Cell,
+    Column,
+    Row,
+    Table,
+    TableInputs,
+    caption_unit,
+    default_decimals,
+    footnote,
+    unit_label,
+)
 from reportgen.inputs.periods import Period, Timeline
 from reportgen.inputs.schema import CompanyFile, RowSpec, TableSpec
-from reportgen.inputs.units import Unit, UnitError, parse_unit
 from reportgen.model.engine import ModelRun
 from reportgen.model.line import Line
-from reportgen.model.ratios import NotMeaningful, growth, share
-from reportgen.model.valuation import Valuation
-
-Kind = Literal["num", "pct", "multiple", "text"]
-Cell = float | NotMeaningful | str
-
-
-@dataclass(frozen=True)
-class Column:
-    """A table column; ``actual`` sets reported years apart from estimates.
-
-    ``kind`` set on a column (a CAGR, a multiple) overrides the row's kind for its cells.
-    """
-
-    label: str
-    actual: bool = False
-    group: str = ""
-    kind: Kind | None = None
-    decimals: int = 0
-
-
-@dataclass(frozen=True)
-class Row:
-    """One table row: a label, raw cells and how to print them.
-
-    ``style`` words map to CSS classes: total, subtotal, pct, indent1, indent2, head.
-    """
-
-    label: str
-    cells: tuple[Cell, ...]
-    kind: Kind = "num"
-    decimals: int = 0
-    style: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Table:
-    """A numbered exhibit: title, unit, columns, rows, source line and footnotes."""
-
-    key: str
-    title: str
-    unit: str
-    columns: tuple[Column, ...]
-    rows: tuple[Row, ...]
-    source: str
-    notes: tuple[str, ...] = field(default=())
-    stub: str = ""
-    #: (row, column) cells set apart, e.g. a sensitivity grid's base case.
-    marks: tuple[tuple[int, int], ...] = field(default=())
-
-    def marked(self, row: int, column: int) -> bool:
-        return (row, column) in self.marks
-
-
-def unit_label(unit: Unit, company: CompanyFile) -> str:
-    """'EUR bn' as printed: '€ bn'; other units as the analyst wrote them."""
-    text = str(unit)
-    currency = unit.currency
-    if currency is None:
-        return "" if unit.display else text
-    symbol = company.symbol(currency).strip()
-    return text.replace(currency, symbol, 1)
-
-
-def caption_unit(text: str, company: CompanyFile) -> str:
-    """A declared caption unit: 'EUR mn' prints as '€ mn'; free text prints as written."""
-    try:
-        return unit_label(parse_unit(text), company) or text
-    except UnitError:
-        return text
-
-
-def default_decimals(unit: Unit) -> int:
-    """Per-share figures to the cent, percentages and large money whole, small scales to one place."""
-    if unit.per is not None:
-        return 2
-    return 0
+from reportgen.model.ratios import growth, share
+from reportgen.registry import TABLE_KINDS
 
 
 @dataclass(frozen=True)
@@ -109,41 +43,10 @@ class _Frame:
         return self.run.line(key, case or self.case)
 
 
-def build_table(
-    key: str,
-    spec: TableSpec,
-    run: ModelRun,
-    valuation: Valuation,
-    company: CompanyFile,
-    default_source: str,
-    previous: ModelRun | None = None,
-) -> Table:
-    """One declared table as raw cells; ``default_source`` is the Source: line when none is declared.
-
-    ``previous`` is the model run of the version this note is compared with (revisions tables).
-    """
-    table = _build(key, spec, run, valuation, company, previous)
-    return replace(table, source=f"Source: {spec.source}" if spec.source else default_source)
-
-
-def _build(
-    key: str,
-    spec: TableSpec,
-    run: ModelRun,
-    valuation: Valuation,
-    company: CompanyFile,
-    previous: ModelRun | None,
-) -> Table:
-    if spec.kind == "revisions":
-        return _revisions(key, spec, run, company, previous)
-    if spec.kind in ("valuation", "sensitivity"):
-        # Valuation tables live in their own module, which builds on this one's Table.
-        from reportgen.exhibits.valuation_tables import sensitivity_table, valuation_table
-    if spec.kind == "valuation":
-        return valuation_table(key, spec, valuation, company, run)
-    if spec.kind == "sensitivity":
-        assert spec.sensitivity is not None
-        return sensitivity_table(key, spec, valuation.sensitivity(spec.sensitivity), run)
+@TABLE_KINDS.register("lines")
+def lines_table(key: str, spec: TableSpec, inputs: TableInputs) -> Table:
+    """Model lines over periods: levels, growth, shares, ratios, CAGR and total columns."""
+    run, company = inputs.run, inputs.company
     tl = run.timelines[spec.timeline] if spec.timeline else run.timeline
     periods = _periods(tl, spec.periods)
     cagr = (tl.normalise(spec.cagr[0]), tl.normalise(spec.cagr[1])) if spec.cagr else None
@@ -165,7 +68,7 @@ def _build(
             if row.line:
                 line = framed.line(row.line)
                 units.add(unit_label(line.unit, company))
-                note = _footnote(line, row.label) if spec.line_notes else None
+                note = footnote(line, row.label) if spec.line_notes else None
                 if note and note not in notes:
                     notes.append(note)
     unit = (
@@ -177,19 +80,16 @@ def _build(
     return Table(key, spec.title, unit, tuple(cols), tuple(rows), source, (*notes, *spec.notes), stub=unit)
 
 
+@TABLE_KINDS.register("revisions")
+def revisions_table(key: str, spec: TableSpec, inputs: TableInputs) -> Table:
+    """Old vs new estimates: the previous version's own model run against this one's."""
+    return _revisions(key, spec, inputs.run, inputs.company, inputs.previous)
+
+
 def _periods(tl: Timeline, raw: list[int | str] | None) -> tuple[Period, ...]:
     if raw is None:
         return tuple(p for p in tl.periods if not tl.is_actual(p)) or tl.periods
     return tl.span(tl.normalise(raw[0]), tl.normalise(raw[1]))
-
-
-def _footnote(line: Line, label: str | None) -> str | None:
-    """Why a value is what it is; an analyst's assumption is always said to be one."""
-    if line.note:
-        return f"{label or line.label}: {line.note}"
-    if line.assumed:
-        return f"{label or line.label}: analyst's assumption."
-    return None
 
 
 def _indent(row: RowSpec) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from reportgen.exhibits.formatting import fmt_money, fmt_multiple, fmt_num, fmt_pct, step_decimals
-from reportgen.exhibits.line_tables import Cell, Column, Row, Table, _footnote, unit_label
+from reportgen.exhibits.table import Cell, Column, Row, Table, TableInputs, footnote, unit_label
 from reportgen.inputs.schema import CompanyFile, TableSpec
 from reportgen.inputs.units import parse_unit
 from reportgen.model.dcf import Dcf
@@ -19,8 +19,22 @@ from reportgen.model.engine import ModelRun
 from reportgen.model.methods import method
 from reportgen.model.ratios import NotMeaningful
 from reportgen.model.valuation import BridgeValue, MethodValue, PartValue, Sensitivity, Valuation
+from reportgen.registry import TABLE_KINDS
 
 NM = NotMeaningful()
+
+
+@TABLE_KINDS.register("valuation")
+def valuation_exhibit(key: str, spec: TableSpec, inputs: TableInputs) -> Table:
+    """A method's workings, or the blend of methods (``spec.method`` picks one)."""
+    return valuation_table(key, spec, inputs.valuation, inputs.company, inputs.run)
+
+
+@TABLE_KINDS.register("sensitivity")
+def sensitivity_exhibit(key: str, spec: TableSpec, inputs: TableInputs) -> Table:
+    """A grid of the listing's target over two inputs (``spec.sensitivity`` names it)."""
+    assert spec.sensitivity is not None
+    return sensitivity_table(key, spec, inputs.valuation.sensitivity(spec.sensitivity), inputs.run)
 
 
 def valuation_table(key: str, spec: TableSpec, val: Valuation, company: CompanyFile, run: ModelRun) -> Table:
@@ -135,7 +149,7 @@ def _multiples(
             "once; P/E, P/B and P/S values are already equity and are added after it."
         )
     for p in m.parts:
-        note = _footnote(run.lines[p.metric_line], None)
+        note = footnote(run.lines[p.metric_line], None)
         if note and note not in notes:
             notes.append(note)
     notes += _bridge_notes(m.bridge)

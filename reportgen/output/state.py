@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from reportgen import __version__
+from reportgen._version import __version__
 from reportgen.output.cache import digest, files_digest, tree_files
 from reportgen.resources import PACKAGE
 

@@ -3,47 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from reportgen.compare.bridge import Bridge
-from reportgen.compare.bridge_exhibits import bridge_keys, build_bridge_table, shows
+from reportgen.compare.bridge_exhibits import bridge_keys, shows
 from reportgen.compare.changes import Changes, build_changes
 from reportgen.compare.previous import PreviousVersion
 from reportgen.exhibits.charts.build import Chart, Charts
-from reportgen.exhibits.line_tables import Table, build_table
+from reportgen.exhibits.prose_values import build_prose_values
+from reportgen.exhibits.table import Table, TableInputs
+from reportgen.exhibits.tables import build_tables
 from reportgen.inputs.periods import Timeline
-from reportgen.inputs.units import Unit, parse_unit
 from reportgen.model.engine import ModelRun
 from reportgen.model.line import Quantity
 from reportgen.model.performance import TradingStats, build_trading_stats
-from reportgen.model.valuation import MethodValue, Target, Valuation
+from reportgen.model.valuation import Target, Valuation
 from reportgen.note import Assumptions
 from reportgen.record.coverage import Coverage
 from reportgen.record.history import History
 
 if TYPE_CHECKING:
     from reportgen.results.review import Results
-
-
-class Namespace:
-    """Read-only attribute bag for the sandboxed prose: ``lines.revenue``, ``val.targets.ads``."""
-
-    def __init__(self, **items: Any) -> None:
-        object.__setattr__(self, "_items", MappingProxyType(dict(items)))
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self._items[name]
-        except KeyError:
-            raise AttributeError(f"no value named '{name}'; have {', '.join(self._items)}") from None
-
-    def __getitem__(self, name: str) -> Any:
-        return self.__getattr__(name)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError("model values are read-only")
 
 
 @dataclass(frozen=True)
@@ -130,57 +112,6 @@ class NoteContext:
         return f"{c.company.name} ({tickers}): {c.note.title}"
 
 
-def build_prose_values(run: ModelRun, val: Valuation, reporting_currency: str) -> dict[str, Any]:
-    """The names the analyst's prose may use. Nothing else is reachable from the sandbox."""
-    cases = Namespace(**{key: Namespace(**case.lines) for key, case in run.cases.items()})
-    per_share = parse_unit(f"{reporting_currency} per share")
-    money = parse_unit(val.unit)
-    val_ns = Namespace(
-        year=val.year,
-        fair_value=Quantity(val.fair_value, per_share),
-        equity_value=Quantity(val.equity_value, money),
-        targets=Namespace(**val.targets),
-        parts=Namespace(**{p.key: p for p in val.parts}),
-        methods=Namespace(**{m.key: _method_values(m, money, per_share) for m in val.methods}),
-        lead=_method_values(val.lead, money, per_share),
-    )
-    return {"lines": Namespace(**run.lines), "cases": cases, "val": val_ns}
-
-
-def _method_values(m: MethodValue, money: Unit, per_share: Unit) -> Namespace:
-    """What prose may quote about one method: ``val.methods.dcf.wacc``, ``val.lead.label``."""
-    dcf = m.dcf
-    items: dict[str, Any] = {
-        "label": m.label,
-        "kind": m.kind,
-        "weight": m.weight,
-        "per_share": Quantity(m.per_share, per_share),
-        "equity_value": Quantity(m.equity_value, money),
-        "parts": Namespace(**{p.key: p for p in m.parts}),
-        "bridge": Namespace(**{b.key: b for b in m.bridge}),
-        "holding_discount": m.holding_discount,
-    }
-    if m.enterprise_value is not None:
-        items["enterprise_value"] = Quantity(m.enterprise_value, money)
-    if dcf is not None:
-        items.update(
-            wacc=dcf.wacc.rate,
-            terminal_share=dcf.terminal_share,
-            mid_year=dcf.mid_year,
-            first=dcf.years[0].period,
-            last=dcf.years[-1].period,
-        )
-        if dcf.growth is not None:
-            items["growth"] = dcf.growth
-        if dcf.exit_multiple is not None:
-            items["exit_multiple"] = dcf.exit_multiple
-        if dcf.wacc.build is not None:
-            items["cost_of_equity"] = dcf.wacc.cost_of_equity
-            items["beta"] = dcf.wacc.build.beta
-            items["gearing"] = dcf.wacc.build.gearing
-    return Namespace(**items)
-
-
 def build_context(
     a: Assumptions,
     val: Valuation,
@@ -195,18 +126,8 @@ def build_context(
     """Assemble tables and prose values; the note date is the publication date (deterministic)."""
     src = f"Source: company reports, {a.house.short_name} estimates"
     omitted = frozenset() if shows(bridge) else bridge_keys(a.exhibits.tables, a.exhibits.charts)
-    tables = {
-        key: build_table(
-            key, spec, a.run, val, a.company, src, previous.assumptions.run if previous else None
-        )
-        for key, spec in a.exhibits.tables.items()
-        if spec.kind != "bridge"
-    }
-    if bridge is not None and shows(bridge):
-        for key, spec in a.exhibits.tables.items():
-            if spec.kind == "bridge":
-                table = build_bridge_table(key, spec, bridge, a.company)
-                tables[key] = replace(table, source=f"Source: {spec.source}" if spec.source else src)
+    inputs = TableInputs(a.run, val, a.company, previous.assumptions.run if previous else None, bridge)
+    tables = build_tables(a.exhibits.tables, inputs, src)
     prose = build_prose_values(a.run, val, a.company.company.reporting_currency)
     if results is not None:
         from reportgen.results.review import prose_values

@@ -30,12 +30,13 @@ from markupsafe import Markup, escape
 
 from reportgen.errors import ModelError, ProseError, RenderError
 from reportgen.exhibits.formatting import make_filters
+from reportgen.exhibits.prose_values import Namespace
 from reportgen.inputs.schema import Listing
 from reportgen.inputs.yamlsource import Loc, SourceMap, format_problem
 from reportgen.model.line import Line, Quantity
 from reportgen.model.ratios import NotMeaningful
 from reportgen.model.valuation import BridgeValue, PartValue, Target
-from reportgen.render.context import Namespace, NoteContext
+from reportgen.render.context import NoteContext
 from reportgen.render.reviewhtml import review_filters
 
 log = logging.getLogger(__name__)

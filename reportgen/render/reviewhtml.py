@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reportgen.exhibits.line_tables import Table
+from reportgen.exhibits.table import Table
 
 _NOT_ID = re.compile(r"[^a-z0-9]+")
 #: Decimals kept in a chart-data cell: enough to see any move a chart can draw.

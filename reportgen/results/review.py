@@ -10,13 +10,13 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from reportgen.exhibits.line_tables import Column, Row, Table, unit_label
+from reportgen.exhibits.prose_values import Namespace
+from reportgen.exhibits.table import Column, Row, Table, unit_label
 from reportgen.inputs.periods import parse_quarter
 from reportgen.inputs.schema import CompanyFile, House
 from reportgen.inputs.units import PERCENT, Unit, parse_unit
 from reportgen.model.line import Quantity
 from reportgen.model.ratios import Ratio, growth
-from reportgen.render.context import Namespace
 from reportgen.results.load import LoadedResults
 from reportgen.results.reconcile import Approx, Check, judge_equal, judge_growth
 from reportgen.results.schema import Cite, Quote, ReportedItem, Topic
