@@ -32,6 +32,7 @@ from reportgen.output.state import code_fingerprint, house_digest
 from reportgen.record.coverage import build_coverage
 from reportgen.record.history import build_history
 from reportgen.record.ledger import ledger_path, load_ledger
+from reportgen.registry import NOTE_TYPES
 from reportgen.render.context import build_context
 from reportgen.render.html import render_note
 from reportgen.render.pdf import render_pdf
@@ -138,19 +139,16 @@ def render_html(
             # Key order kept as built: the HTML twin prints chart data columns in that order.
             charts_cache.put(set_key, json.dumps([asdict(c) for c in charts.items]))
     results = None
-    if a.company.note.kind == "results":
-        from reportgen.results import build_note_results
-
-        step("checking the results against the transcript")
-        results, chart = build_note_results(a)
+    note_type = NOTE_TYPES[a.company.note.kind]
+    if note_type.check is not None:
+        note_type.check(note_folder)
+    if note_type.build is not None:
+        step(note_type.doing)
+        results, chart = note_type.build(a)
         if chart is not None:
             charts = Charts((*charts.items, chart))
         for warning in results.warnings:
             log.info("%s: reconciliation: %s", note_folder.name, warning)
-    else:
-        from reportgen.results import check_results_file
-
-        check_results_file(note_folder)
     # Published calls only: the ledger, not the other notes' current models.
     coverage = build_coverage(ledger, a.house, a.company.note.date)
     if shows(bridge):

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
 
 class Registry(Generic[T]):
-    """Named entries of one kind, in registration order."""
+    """Named entries of one kind, listed alphabetically."""
 
     def __init__(self, what: str, home: str) -> None:
         #: What one entry is called in messages ("chart kind").
@@ -52,13 +53,18 @@ class Registry(Generic[T]):
             importlib.import_module(self.home)
 
     def names(self) -> tuple[str, ...]:
-        """Every registered name, in registration order."""
+        """Every registered name, in alphabetical order.
+
+        Not registration order: that depends on which implementing module a program happens to
+        import first, and the names reach error messages and the committed JSON Schemas, which
+        must read the same from every command.
+        """
         self._load()
-        return tuple(self._entries)
+        return tuple(sorted(self._entries, key=lambda n: (n.casefold(), n)))
 
     def items(self) -> Iterator[tuple[str, T]]:
-        self._load()
-        return iter(tuple(self._entries.items()))
+        """(name, entry) pairs, in the order of ``names``."""
+        return iter(tuple((n, self._entries[n]) for n in self.names()))
 
     def __getitem__(self, name: str) -> T:
         self._load()
@@ -75,9 +81,29 @@ class Registry(Generic[T]):
             raise ValueError(f"unknown {self.what} {name!r}; expected one of {known}")
         return name
 
+    def expected(self) -> str:
+        """The names as a list in prose, "'a', 'b' or 'c'" (as pydantic words a Literal's choices)."""
+        quoted = [repr(n) for n in self.names()]
+        return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+
     def json_schema(self, schema: dict[str, Any]) -> None:
         """Write the registered names into a JSON Schema node as its ``enum`` (for ``json_schema_extra``)."""
         schema["enum"] = list(self.names())
+
+
+@dataclass(frozen=True)
+class NoteType:
+    """A note type (company.yaml ``note.kind``): its entry template and what it adds to a build.
+
+    ``build`` takes the loaded note and returns the type's own content (a results note's checked
+    quarter and its chart); ``check`` refuses a folder that belongs to another type.
+    """
+
+    template: str
+    build: Callable[[Any], Any] | None = None
+    #: What ``build`` does, as the build's progress line says it.
+    doing: str = ""
+    check: Callable[[Any], None] | None = None
 
 
 #: Callables are typed loosely here: their exact types live in the stages that implement them,
@@ -85,9 +111,9 @@ class Registry(Generic[T]):
 Entry = Callable[..., Any]
 
 # The package's registries; moving an implementation moves its home here.
-CHART_KINDS: Registry[Entry] = Registry("chart kind", "reportgen.exhibits.charts")
+CHART_KINDS: Registry[Entry] = Registry("chart kind", "reportgen.exhibits.charts.build")
 TABLE_KINDS: Registry[Entry] = Registry("table kind", "reportgen.exhibits.tables")
 METHOD_KINDS: Registry[Entry] = Registry("valuation method kind", "reportgen.model.valuation")
 MULTIPLES: Registry[Any] = Registry("multiple", "reportgen.model.methods")
-NOTE_TYPES: Registry[Any] = Registry("note type", "reportgen.render")
+NOTE_TYPES: Registry[NoteType] = Registry("note type", "reportgen.render.notetypes")
 PROSE_FILTERS: Registry[Entry] = Registry("prose filter", "reportgen.render.html")

@@ -569,7 +569,7 @@ def test_unknown_valuation_method(note_copy: Path) -> None:
         f,
         at(f, "method: PS", "PS"),
         "methods[0].parts[2].method",
-        "expected 'P/E', 'P/B'",
+        "expected 'dividend yield', 'EV/EBIT', 'EV/EBITA', 'EV/EBITDA', 'EV/Sales', 'P/B', 'P/E' or 'P/S'",
     )
 
 

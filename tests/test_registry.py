@@ -10,12 +10,15 @@ import pytest
 from reportgen.registry import Registry
 
 
-def test_names_keep_registration_order_and_lookup_works() -> None:
+def test_names_are_alphabetical_whatever_the_import_order_and_lookup_works() -> None:
     reg: Registry[int] = Registry("widget", "json")
     reg.register("b", 2)
+    reg.register("C", 3)
     reg.register("a", 1)
-    assert reg.names() == ("b", "a")
+    assert reg.names() == ("a", "b", "C")
+    assert list(reg.items()) == [("a", 1), ("b", 2), ("C", 3)]
     assert reg["a"] == 1 and "b" in reg and "c" not in reg
+    assert reg.expected() == "'a', 'b' or 'C'"
 
 
 def test_decorator_form_returns_its_target() -> None:

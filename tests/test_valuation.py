@@ -9,16 +9,16 @@ The revenue parts are on EV/Sales (enterprise values), the core on P/E (equity).
 
 from __future__ import annotations
 
-import typing
 from typing import Any
 
 import pytest
 
 from reportgen.errors import ValuationError
-from reportgen.inputs.schema import Method
+from reportgen.inputs.schema import MethodSpec
 from reportgen.model.engine import ModelRun
-from reportgen.model.methods import METHODS
+from reportgen.model.methods import method
 from reportgen.model.valuation import Valuation, build_valuation, rate, round_to, valuation_lines
+from reportgen.registry import MULTIPLES
 from tests.factories import (
     TINY_CASH,
     TINY_PARTS,
@@ -52,11 +52,24 @@ def test_the_model_gives_the_hand_worked_metrics(main_run: ModelRun) -> None:
 
 
 def test_every_method_the_schema_admits_is_registered_with_its_basis() -> None:
-    assert set(typing.get_args(Method)) == set(METHODS)
-    enterprise = {name for name, m in METHODS.items() if m.basis == "enterprise"}
+    admitted = MethodSpec.model_json_schema()["$defs"]
+    enums = {tuple(d["enum"]) for d in _walk(admitted) if "enum" in d}
+    names = {"P/E", "P/B", "P/S", "dividend yield", "EV/EBITDA", "EV/EBITA", "EV/EBIT", "EV/Sales"}
+    assert set(MULTIPLES.names()) == names
+    assert tuple(MULTIPLES.names()) in enums  # the schema's list is the registry's
+    enterprise = {name for name, m in MULTIPLES.items() if m.basis == "enterprise"}
     assert enterprise == {"EV/EBITDA", "EV/EBITA", "EV/EBIT", "EV/Sales"}
-    assert METHODS["dividend yield"].value(1000.0, 0.04) == pytest.approx(25000.0)  # 1,000 / 4%
-    assert METHODS["P/E"].value(30.0, 10.0) == pytest.approx(300.0)
+    assert method("dividend yield").value(1000.0, 0.04) == pytest.approx(25000.0)  # 1,000 / 4%
+    assert method("P/E").value(30.0, 10.0) == pytest.approx(300.0)
+
+
+def _walk(node: Any) -> list[dict[str, Any]]:
+    """Every mapping in a JSON schema, depth first."""
+    if isinstance(node, dict):
+        return [node, *(d for v in node.values() for d in _walk(v))]
+    if isinstance(node, list):
+        return [d for v in node for d in _walk(v)]
+    return []
 
 
 # --------------------------------------------------------------------------- sum of the parts

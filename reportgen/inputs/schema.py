@@ -7,12 +7,43 @@ immutable. Cross-field rules that need the timeline live in ``assumptions.py``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, model_validator
+from pydantic_core import PydanticCustomError, core_schema
+
+from reportgen.registry import CHART_KINDS, METHOD_KINDS, MULTIPLES, NOTE_TYPES, TABLE_KINDS, Registry
 
 Year = int
 YearMap = dict[Year, float]
+
+
+class Registered:
+    """A name the implementing stage registered: the allowed values are read from its registry.
+
+    Validates and documents exactly like a ``Literal`` of the registered names (the same
+    "expected 'a' or 'b', got ..." message, the same JSON Schema ``enum``), so adding a kind is
+    one registration and the schema, its errors and the editors' JSON Schemas follow.
+    """
+
+    def __init__(self, registry: Registry[Any]) -> None:
+        self.registry = registry
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(self.validate)
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        return {"enum": list(self.registry.names()), "type": "string"}
+
+    def validate(self, value: Any) -> str:
+        if isinstance(value, str) and value in self.registry:
+            return value
+        expected = self.registry.expected()
+        raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": expected})
 
 
 class Strict(BaseModel):
@@ -104,7 +135,7 @@ class NoteMeta(Strict):
 
     title: str
     type: str = Field(description="Note type as printed, e.g. 'Company Update' or 'Initiation'.")
-    kind: Literal["deep_dive", "results"] = Field(
+    kind: Annotated[str, Registered(NOTE_TYPES)] = Field(
         default="deep_dive",
         description="Layout: 'deep_dive', or 'results' (a results review; needs results.yaml).",
     )
@@ -250,8 +281,8 @@ class ModelFile(Strict):
 
 # --------------------------------------------------------------------------- valuation.yaml
 
-Method = Literal["P/E", "P/B", "P/S", "dividend yield", "EV/EBITDA", "EV/EBITA", "EV/EBIT", "EV/Sales"]
-"""Multiples a part may use; ``reportgen.model.methods`` says what each one values."""
+Method = Annotated[str, Registered(MULTIPLES)]
+"""Multiples a part may use, as ``reportgen.model.methods`` registers them with what each one values."""
 
 
 class Part(Strict):
@@ -342,7 +373,7 @@ class MethodSpec(Strict):
 
     key: str
     label: str = Field(description="Name as printed, e.g. 'Sum of the parts' or 'DCF'.")
-    kind: Literal["multiples", "dcf"]
+    kind: Annotated[str, Registered(METHOD_KINDS)]
     weight: float = Field(
         default=1.0, ge=0, le=1, description="Weight in the blended target; weights sum to 1."
     )
@@ -442,7 +473,7 @@ class RowSpec(Strict):
 class TableSpec(Strict):
     """A numbered table exhibit."""
 
-    kind: Literal["lines", "revisions", "valuation", "sensitivity", "bridge"] = Field(
+    kind: Annotated[str, Registered(TABLE_KINDS)] = Field(
         default="lines",
         description="'bridge': each listing's target move by driver, shown only against a previous version.",
     )
@@ -476,9 +507,7 @@ class SeriesSpec(Strict):
 class ChartSpec(Strict):
     """A numbered chart exhibit drawn from a small library of kinds."""
 
-    kind: Literal[
-        "stacked_bars", "bars_line", "grouped_bars", "lines", "horizontal_bars", "waterfall", "football_field"
-    ]
+    kind: Annotated[str, Registered(CHART_KINDS)]
     title: str
     lines: list[str] = Field(default_factory=list, description="Series, in legend order.")
     labels: dict[str, str] = Field(default_factory=dict, description="Short legend names by line key.")

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from reportgen.registry import MULTIPLES
+
 Basis = Literal["enterprise", "equity"]
 
 
@@ -29,21 +31,21 @@ class MultipleMethod:
         return metric / multiple if self.divides else metric * multiple
 
 
-METHODS: dict[str, MultipleMethod] = {
-    m.name: m
-    for m in (
-        MultipleMethod("P/E", "equity", "net profit"),
-        MultipleMethod("P/B", "equity", "book value"),
-        MultipleMethod("P/S", "equity", "revenue"),
-        MultipleMethod("dividend yield", "equity", "dividends", divides=True),
-        MultipleMethod("EV/EBITDA", "enterprise", "EBITDA"),
-        MultipleMethod("EV/EBITA", "enterprise", "EBITA"),
-        MultipleMethod("EV/EBIT", "enterprise", "EBIT"),
-        MultipleMethod("EV/Sales", "enterprise", "revenue"),
-    )
-}
+# The one list of multiples: the schema admits these names (valuation.yaml ``method:``).
+for _multiple in (
+    MultipleMethod("P/E", "equity", "net profit"),
+    MultipleMethod("P/B", "equity", "book value"),
+    MultipleMethod("P/S", "equity", "revenue"),
+    MultipleMethod("dividend yield", "equity", "dividends", divides=True),
+    MultipleMethod("EV/EBITDA", "enterprise", "EBITDA"),
+    MultipleMethod("EV/EBITA", "enterprise", "EBITA"),
+    MultipleMethod("EV/EBIT", "enterprise", "EBIT"),
+    MultipleMethod("EV/Sales", "enterprise", "revenue"),
+):
+    MULTIPLES.register(_multiple.name, _multiple)
 
 
 def method(name: str) -> MultipleMethod:
-    """The registered method; the schema admits only registered names."""
-    return METHODS[name]
+    """The registered multiple; the schema admits only registered names."""
+    entry: MultipleMethod = MULTIPLES[name]
+    return entry

@@ -25,6 +25,10 @@ from reportgen.model.dcf import Dcf, build_dcf
 from reportgen.model.engine import ModelRun
 from reportgen.model.line import Line
 from reportgen.model.methods import Basis, method
+from reportgen.registry import METHOD_KINDS
+
+#: (where in valuation.yaml, what to say): a method's warnings, printed by the CLI, never fatal.
+Warnings = list[tuple[tuple[str | int, ...], str]]
 
 #: Bridge kinds that take value away from shareholders of the parent.
 SUBTRACT = frozenset({"net_debt", "minorities"})
@@ -246,26 +250,13 @@ def build_valuation(v: ValuationFile, run: ModelRun, company: CompanyFile, house
     per_share = unit / lines[v.shares].unit
     factor = per_share.scale * (company.fx_rate(unit.currency) if unit.currency else 1.0)
     bridge = _bridge(v.bridge, lines, shares, factor)
-    warnings: list[tuple[tuple[str | int, ...], str]] = []
+    warnings: Warnings = []
     methods = []
     for i, spec in enumerate(v.methods):
-        loc = ("methods", i)
-        if spec.kind == "dcf":
-            result = _dcf_method(spec, lines, company, bridge, shares, factor, loc)
-            assert result.dcf is not None
-            share = result.dcf.terminal_share
-            if share > spec.max_terminal_share:
-                warnings.append(
-                    (
-                        (*loc, "max_terminal_share"),
-                        f"terminal value is {share:.0%} of enterprise value, above the "
-                        f"{spec.max_terminal_share:.0%} threshold: "
-                        "the target rests on years beyond the forecast",
-                    )
-                )
-        else:
-            result = _multiples_method(spec, lines, year, bridge, shares, factor, loc)
+        inputs = MethodInputs(lines, year, company, bridge, shares, factor, ("methods", i))
+        result, said = METHOD_KINDS[spec.kind](spec, inputs)
         methods.append(result)
+        warnings += said
     total_weight = math.fsum(m.weight for m in methods)
     if abs(total_weight - 1.0) > 1e-9:
         raise ValuationError(("methods",), f"method weights sum to {total_weight:g}; they must sum to 1")
@@ -365,16 +356,26 @@ def _equity(
     return equity, applied
 
 
-def _multiples_method(
-    spec: MethodSpec,
-    lines: Mapping[str, Line],
-    year: Period,
-    bridge: tuple[BridgeValue, ...],
-    shares: float,
-    factor: float,
-    loc: tuple[str | int, ...],
-) -> MethodValue:
+@dataclass(frozen=True)
+class MethodInputs:
+    """What a method kind values with: the model's lines at the valuation year, the shared bridge."""
+
+    lines: Mapping[str, Line]
+    year: Period
+    company: CompanyFile
+    bridge: tuple[BridgeValue, ...]
+    shares: float
+    #: Reporting money per share: the method's unit over the share line's, at the reporting FX rate.
+    factor: float
+    #: Where the method sits in valuation.yaml, for error messages.
+    loc: tuple[str | int, ...]
+
+
+@METHOD_KINDS.register("multiples")
+def multiples_method(spec: MethodSpec, inputs: MethodInputs) -> tuple[MethodValue, Warnings]:
     """Sum of the parts: EV parts summed and bridged once, equity parts added as they are."""
+    lines, year, bridge, shares = inputs.lines, inputs.year, inputs.bridge, inputs.shares
+    factor, loc = inputs.factor, inputs.loc
     raw: list[tuple[float, float]] = []
     for j, part in enumerate(spec.parts):
         line = lines[part.metric]
@@ -411,7 +412,7 @@ def _multiples_method(
         )
         for (metric, value), p in zip(raw, spec.parts, strict=True)
     )
-    return MethodValue(
+    value = MethodValue(
         spec.key,
         spec.label,
         spec.kind,
@@ -423,22 +424,27 @@ def _multiples_method(
         equity,
         equity / shares * factor,
     )
+    return value, []
 
 
-def _dcf_method(
-    spec: MethodSpec,
-    lines: Mapping[str, Line],
-    company: CompanyFile,
-    bridge: tuple[BridgeValue, ...],
-    shares: float,
-    factor: float,
-    loc: tuple[str | int, ...],
-) -> MethodValue:
-    """Enterprise value from discounted FCF, then the bridge."""
-    date = spec.valuation_date or company.note.date
-    dcf = build_dcf(spec, lines, date, loc)
-    equity, applied = _equity(dcf.enterprise_value, 0.0, bridge, loc)
-    return MethodValue(
+@METHOD_KINDS.register("dcf")
+def dcf_method(spec: MethodSpec, inputs: MethodInputs) -> tuple[MethodValue, Warnings]:
+    """Enterprise value from discounted FCF, then the bridge; warns when the terminal value dominates."""
+    shares, factor, loc = inputs.shares, inputs.factor, inputs.loc
+    date = spec.valuation_date or inputs.company.note.date
+    dcf = build_dcf(spec, inputs.lines, date, loc)
+    equity, applied = _equity(dcf.enterprise_value, 0.0, inputs.bridge, loc)
+    warnings: Warnings = []
+    if dcf.terminal_share > spec.max_terminal_share:
+        warnings.append(
+            (
+                (*loc, "max_terminal_share"),
+                f"terminal value is {dcf.terminal_share:.0%} of enterprise value, above the "
+                f"{spec.max_terminal_share:.0%} threshold: "
+                "the target rests on years beyond the forecast",
+            )
+        )
+    value = MethodValue(
         spec.key,
         spec.label,
         spec.kind,
@@ -451,3 +457,4 @@ def _dcf_method(
         equity / shares * factor,
         dcf,
     )
+    return value, warnings

@@ -36,14 +36,11 @@ from reportgen.inputs.yamlsource import Loc, SourceMap, format_problem
 from reportgen.model.line import Line, Quantity
 from reportgen.model.ratios import NotMeaningful
 from reportgen.model.valuation import BridgeValue, PartValue, Target
+from reportgen.registry import NOTE_TYPES
 from reportgen.render.context import NoteContext
 from reportgen.render.reviewhtml import review_filters
 
 log = logging.getLogger(__name__)
-
-ENTRY_TEMPLATE = "note.html"
-#: Entry template by note kind (company.yaml note.kind); both share the same partials.
-ENTRY_TEMPLATES = {"deep_dive": ENTRY_TEMPLATE, "results": "results.html"}
 
 
 def _finalize(value: Any) -> Any:
@@ -375,7 +372,7 @@ def render_note(ctx: NoteContext, template_dirs: Sequence[Path]) -> str:
     filters = make_filters(ctx.a.company, ctx.timeline)
     env = get_env(template_dirs, {**filters, **review_filters()})
     try:
-        template = env.get_template(ENTRY_TEMPLATES[ctx.a.company.note.kind])
+        template = env.get_template(NOTE_TYPES[ctx.a.company.note.kind].template)
     except TemplateNotFound as exc:
         searched = ", ".join(str(d) for d in template_dirs)
         raise RenderError(f"template '{exc.name}' not found; searched: {searched}") from None

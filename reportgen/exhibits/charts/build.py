@@ -26,6 +26,7 @@ from reportgen.model.line import Line
 from reportgen.model.ratios import NotMeaningful, Ratio
 from reportgen.model.valuation import MethodRange, Valuation, listing_value
 from reportgen.record.history import HistoryRow
+from reportgen.registry import CHART_KINDS
 
 #: Figure sizes in px at 96 dpi: a 17 cm A4 column, and half of one with a gutter.
 FULL = (620, 240)
@@ -879,6 +880,8 @@ KINDS: dict[str, Callable[[_Frame], tuple[dict[str, Any], str]]] = {
     "waterfall": _waterfall,
     "football_field": _football_field,
 }
+for _name, _draw in KINDS.items():
+    CHART_KINDS.register(_name, _draw)
 
 
 # --------------------------------------------------------------------------- the share price
