@@ -10,6 +10,10 @@ OUT    ?= build
 BASE   ?= origin/main
 NODE_STAMP := node_modules/.installed
 JOBS   ?= 2
+#: The lock the virtualenv is installed from (`make lock` writes it and requirements/runtime.txt).
+LOCK   := requirements/dev.txt
+UV_COMPILE = $(VENV)/uv/bin/uv pip compile --quiet --generate-hashes --python-version 3.11 \
+             --python-platform x86_64-unknown-linux-gnu --annotation-style line --custom-compile-command 'make lock'
 
 # python3-venv for the virtualenv on a stock Debian Python; WeasyPrint needs Pango/HarfBuzz; libharfbuzz-subset0 makes it subset fonts with
 # HarfBuzz (stable, byte-identical PDFs). poppler-utils and qpdf check PDFs in tests; a Java runtime runs the
@@ -18,7 +22,7 @@ APT_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libh
                 libfontconfig1 fonts-dejavu-core poppler-utils qpdf default-jre-headless
 
 .PHONY: report test test-fast golden refresh-visuals lint lint-workflows typecheck format bench check clean distclean system venv tools \
-        changed-notes report-changed diff-changed artifacts
+        changed-notes report-changed diff-changed artifacts lock check-installed toolchain layout
 
 report: venv ## Build the notes in assumptions/ whose inputs changed since their last build (FORCE=1: all)
 	$(BIN)/reportgen build assumptions --out $(OUT) --jobs $(JOBS) $(if $(FORCE),--force)
@@ -92,11 +96,29 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(NODE_STAMP)
 
-$(STAMP): pyproject.toml
+# Exact versions with hashes from the lock (requirements/dev.txt: runtime, dev tools and the build
+# backend); then the project itself, built by that locked setuptools, without fetching anything.
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	touch $(STAMP)
+
+lock: ## Re-resolve requirements/*.txt from pyproject.toml (exact versions and hashes; review the diff)
+	test -x $(VENV)/uv/bin/uv || { $(PYTHON) -m venv $(VENV)/uv && $(VENV)/uv/bin/python -m pip install --quiet 'uv>=0.9'; }
+	$(UV_COMPILE) pyproject.toml requirements/build.in --extra dev -o requirements/dev.txt
+	$(UV_COMPILE) pyproject.toml requirements/build.in -c requirements/dev.txt -o requirements/runtime.txt
+
+layout: venv ## Rewrite the README's layout block from the modules' docstrings
+	$(BIN)/python scripts/layout_tree.py --write
+
+toolchain: venv ## Record the installed text stack as the one the references are made with (after refreshing them)
+	$(BIN)/python -c 'import json; from reportgen.render.toolchain import installed_toolchain; \
+	  print(json.dumps(installed_toolchain(), indent=2, sort_keys=True))' > tests/toolchain.json
+
+check-installed: venv ## A wheel installed outside the repo builds every note byte-identical to the in-repo build
+	bash scripts/check-installed.sh $(BIN)/python
 
 system: ## Debian packages WeasyPrint and the PDF checks need (installs only what is missing)
 	@if dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then :; \

@@ -100,8 +100,8 @@ def chart_specs(note: Path, out: Path) -> None:
     """Every chart spec of the note, as the build renders them (for the floor)."""
     from reportgen import build as build_mod
     from reportgen.build import render_html
-    from reportgen.exhibits.charts.build import VL_VERSION
     from reportgen.exhibits.charts.build import build_charts as real_build_charts
+    from reportgen.exhibits.charts.svg import VL_VERSION
     from reportgen.resources import TEMPLATES
 
     specs: list[object] = []

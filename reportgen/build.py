@@ -16,16 +16,10 @@ from reportgen.compare.bridge import build_bridge
 from reportgen.compare.bridge_exhibits import build_bridge_chart, shows
 from reportgen.compare.previous import PreviousVersion, previous_from_ledger
 from reportgen.errors import ReportgenError
-from reportgen.exhibits.charts.build import (
-    VL_VERSION,
-    Chart,
-    Charts,
-    build_charts,
-    register_fonts,
-    render_svg,
-)
-from reportgen.model.sensitivity import value_with_sensitivities
-from reportgen.note import load_assumptions
+from reportgen.exhibits.charts.build import Chart, Charts, build_charts
+from reportgen.exhibits.charts.svg import VL_VERSION, register_fonts, render_svg
+from reportgen.model.sensitivity import add_sensitivities
+from reportgen.note import Assumptions, load_assumptions
 from reportgen.output.cache import TextCache, cached_svg, digest, files_digest, tree_files
 from reportgen.output.publish import clean_leftovers, make_staging, publish
 from reportgen.output.state import code_fingerprint, house_digest
@@ -95,6 +89,7 @@ def render_html(
     progress: Progress | None = None,
     previous: Compare = FROM_LEDGER,
     charts_cache: TextCache | None = None,
+    loaded: Assumptions | None = None,
 ) -> Rendered:
     """Assumptions -> model -> charts -> HTML, with nothing written to disk.
 
@@ -105,12 +100,15 @@ def render_html(
     ``charts_cache`` holds SVGs by content hash, so a chart whose spec is unchanged is not
     redrawn, and whole chart sets by the hash of what they are drawn from (every input but
     narrative.yaml, and the code), so a prose edit does not even rebuild the specs.
+    ``loaded`` is the note already loaded from ``note_folder`` by the caller (``publish`` checks
+    it first): the note is loaded, and valued, once.
     """
     step = progress if isinstance(progress, _Stages) else _Stages(note_folder.name, progress)
     step("loading assumptions and running the model")
-    a = load_assumptions(note_folder)
+    a = loaded or load_assumptions(note_folder)
     step("valuing")
-    valuation = value_with_sensitivities(a.valuation, a.run, a.company, a.house)
+    # The loaded note carries its valuation; the sensitivities re-value edited copies of it.
+    valuation = add_sensitivities(a.value, a.valuation, a.run, a.company, a.house)
     ledger = load_ledger(ledger_path(note_folder.parent))
     if previous == FROM_LEDGER:
         step("rebuilding the last published version")
@@ -199,6 +197,7 @@ def build_note(
     *,
     html_only: bool = False,
     charts_cache: TextCache | None = None,
+    loaded: Assumptions | None = None,
 ) -> BuiltNote:
     """Build one note into ``out_dir/<slug>/``; the previous output survives any failure.
 
@@ -209,7 +208,7 @@ def build_note(
     slug = note_folder.name
     step = _Stages(slug, progress)
     try:
-        rendered = render_html(note_folder, templates, step, previous, charts_cache)
+        rendered = render_html(note_folder, templates, step, previous, charts_cache, loaded)
     except ReportgenError:
         log.info("%s: build stopped while %s; previous output left as it was", slug, step.current)
         raise

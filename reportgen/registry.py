@@ -4,7 +4,7 @@ prose filter) names its implementations in one place, and everything else reads 
 The registries are declared here, in a module that imports nothing of the package, so that an
 early stage (the schema, which validates ``kind: waterfall``) can check a name against a later
 stage's registry without importing that stage. The implementing module registers each entry when
-it is imported; a registry imports its home module the first time anyone asks for its names, as a
+it is imported; a registry imports its home modules the first time anyone asks for its names, as a
 plugin system finds its plugins. Adding a kind is then one module (or one function) and one
 ``register`` call: the schema's allowed values, the checks and the reference docs follow.
 """
@@ -22,11 +22,12 @@ T = TypeVar("T")
 class Registry(Generic[T]):
     """Named entries of one kind, listed alphabetically."""
 
-    def __init__(self, what: str, home: str) -> None:
+    def __init__(self, what: str, *homes: str) -> None:
         #: What one entry is called in messages ("chart kind").
         self.what = what
-        #: The module whose import registers the entries.
-        self.home = home
+        #: The modules whose import registers the entries: a kind may live in a later stage (the
+        #: bridge table, in compare), which the stage that looks kinds up must not import.
+        self.homes = homes
         self._entries: dict[str, T] = {}
         self._loaded = False
 
@@ -50,7 +51,8 @@ class Registry(Generic[T]):
     def _load(self) -> None:
         if not self._loaded:
             self._loaded = True
-            importlib.import_module(self.home)
+            for home in self.homes:
+                importlib.import_module(home)
 
     def names(self) -> tuple[str, ...]:
         """Every registered name, in alphabetical order.
@@ -112,8 +114,13 @@ Entry = Callable[..., Any]
 
 # The package's registries; moving an implementation moves its home here.
 CHART_KINDS: Registry[Entry] = Registry("chart kind", "reportgen.exhibits.charts.build")
-TABLE_KINDS: Registry[Entry] = Registry("table kind", "reportgen.exhibits.tables")
+TABLE_KINDS: Registry[Entry] = Registry(
+    "table kind",
+    "reportgen.exhibits.line_tables",
+    "reportgen.exhibits.valuation_tables",
+    "reportgen.compare.bridge_exhibits",
+)
 METHOD_KINDS: Registry[Entry] = Registry("valuation method kind", "reportgen.model.valuation")
 MULTIPLES: Registry[Any] = Registry("multiple", "reportgen.model.methods")
 NOTE_TYPES: Registry[NoteType] = Registry("note type", "reportgen.render.notetypes")
-PROSE_FILTERS: Registry[Entry] = Registry("prose filter", "reportgen.render.html")
+PROSE_FILTERS: Registry[Entry] = Registry("prose filter", "reportgen.exhibits.formatting")

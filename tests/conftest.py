@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from reportgen.build import BuiltNote, build_note
-from reportgen.model.engine import ModelRun
-from reportgen.model.valuation import Valuation, build_valuation
-from reportgen.note import Assumptions, load_assumptions
-
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_NOTE = ROOT / "assumptions" / "alibaba-cloud"
+from tests.helpers import DEFAULT_NOTE, Model, edit, run_model
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -35,20 +29,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> BuiltNote:
     return build_note(DEFAULT_NOTE, tmp_path_factory.mktemp("build"))
 
 
-@dataclass(frozen=True)
-class Model:
-    """A note run through every model stage."""
-
-    a: Assumptions
-    run: ModelRun
-    valuation: Valuation
-
-
-def run_model(folder: Path) -> Model:
-    a = load_assumptions(folder)
-    return Model(a, a.run, build_valuation(a.valuation, a.run, a.company, a.house))
-
-
 @pytest.fixture(scope="session")
 def model() -> Model:
     return run_model(DEFAULT_NOTE)
@@ -64,13 +44,6 @@ def note_copy(tmp_path: Path) -> Path:
     root = tmp_path / "assumptions"
     shutil.copytree(DEFAULT_NOTE.parent, root, ignore=shutil.ignore_patterns("ledger.jsonl"))
     return root / DEFAULT_NOTE.name
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    """Replace exactly one occurrence of ``old`` in a file (fails loudly if the anchor moved)."""
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 @pytest.fixture

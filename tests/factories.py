@@ -189,3 +189,26 @@ def tiny_valuation(
     }
     data.update(overrides)
     return ValuationFile.model_validate(data, strict=True)
+
+
+#: A net-debt bridge item of 200 (the DCF and sensitivity tests value through it).
+NET_DEBT = {"key": "nd", "label": "Net debt", "kind": "net_debt", "amount": 200.0}
+
+
+def dcf_model(last_fcf: float = 121.0, ebitda: float = 272.0) -> ModelRun:
+    """Three forecast years (2025-27, December year end) with every line a DCF reads, in CNY mn."""
+    return run(
+        tiny_model(
+            {
+                "fcf": line("CNY mn", values={2025: 100.0, 2026: 110.0, 2027: last_fcf}),
+                "ebit": line("CNY mn", values={2025: 200.0, 2026: 220.0, 2027: 242.0}),
+                "tax_rate": line("%", values=0.25),
+                "da": line("CNY mn", values={2025: 30.0, 2026: 30.0, 2027: 30.0}),
+                "capex": line("CNY mn", values={2025: 40.0, 2026: 45.0, 2027: 50.0}),
+                "nwc": line("CNY mn", values={2024: 50.0, 2025: 60.0, 2026: 75.0, 2027: 80.0}),
+                "ebitda": line("CNY mn", values={2027: ebitda}),
+                "shares": line("mn shares", values=100.0),
+            }
+        ),
+        tiny_company(fiscal_year_end="December"),
+    )

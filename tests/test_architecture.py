@@ -143,7 +143,8 @@ def test_every_module_says_its_job() -> None:
 
 def test_stages_import_in_pipeline_order() -> None:
     """Data flows one way: an early stage never imports a later one."""
-    order = ["inputs", "model", "exhibits", "compare", "record", "render", "output", "commands"]
+    # record (what was published) comes before compare: the previous version is read from it.
+    order = ["inputs", "model", "exhibits", "record", "compare", "render", "output", "commands"]
     rank = {stage: i for i, stage in enumerate(order)}
 
     def stage(module: str) -> str | None:
@@ -157,3 +158,16 @@ def test_stages_import_in_pipeline_order() -> None:
         if (a := stage(src)) and (b := stage(dst)) and rank[b] > rank[a]
     )
     assert backwards == []
+
+
+def test_the_readme_layout_block_is_current() -> None:
+    """The README's map of the package is generated from the docstrings: `make layout` after a move."""
+    import importlib.util
+
+    script = PACKAGE.parent / "scripts" / "layout_tree.py"
+    spec = importlib.util.spec_from_file_location("layout_tree", script)
+    assert spec is not None and spec.loader is not None
+    layout = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(layout)
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    assert layout.tree() in readme, "README.md's layout block is stale: run `make layout`"

@@ -11,76 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from reportgen.cli import main
-from reportgen.errors import AssumptionsError
 from reportgen.note import load_assumptions
-from tests.conftest import edit
+from tests.helpers import at, check, edit, expect, line_of, problems_of, row_of, run_cli
 
 NOTE_FILES = ("company.yaml", "model.yaml", "valuation.yaml", "exhibits.yaml", "narrative.yaml")
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def line_of(path: Path, text: str) -> int:
-    """1-based number of the only line containing ``text``."""
-    hits = [i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line]
-    assert len(hits) == 1, (text, hits)
-    return hits[0]
-
-
-def col_of(path: Path, text: str, token: str) -> int:
-    """1-based column where ``token`` starts on the only line containing ``text``."""
-    line = path.read_text(encoding="utf-8").splitlines()[line_of(path, text) - 1]
-    return line.index(token) + 1
-
-
-def at(path: Path, text: str, token: str | None = None) -> tuple[int, int]:
-    """(line, column) of ``token`` (default: ``text`` itself) on the line holding ``text``."""
-    return line_of(path, text), col_of(path, text, token if token is not None else text)
-
-
-def row_of(path: Path, table: str, text: str) -> int:
-    """Index of the row holding ``text`` among the ``- {...}`` rows of exhibits.yaml's ``table``."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    start = lines.index(f"  {table}:")
-    rows = [
-        i for i, t in enumerate(lines[start : line_of(path, text)], start) if t.lstrip().startswith("- {")
-    ]
-    return len(rows) - 1
-
-
-def problems_of(note: Path) -> list[str]:
-    """Every problem load_assumptions reports for the note (it must report some)."""
-    with pytest.raises(AssumptionsError) as info:
-        load_assumptions(note)
-    assert info.value.exit_code == 2
-    return info.value.problems
-
-
-def expect(problems: list[str], path: Path, where: tuple[int, int], field: str, *words: str) -> str:
-    """The problem at ``path:line:col: field:``, which must contain every one of ``words``."""
-    head = f"{path.parent.name}/{path.name}:{where[0]}:{where[1]}: {field}: "
-    hits = [p for p in problems if head in p]
-    assert hits, f"nothing at {head!r}; got:\n" + "\n".join(problems)
-    missing = [w for w in words if not any(w in hit for hit in hits)]
-    assert not missing, f"{missing} not in {hits}"
-    return hits[0]
-
-
-def run_cli(*args: str) -> Result:
-    result = CliRunner().invoke(main, list(args))
-    # CliRunner swallows exceptions; anything but a clean exit is a crash (a traceback in a shell).
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "Traceback" not in result.output
-    return result
-
-
-def check(note: Path) -> tuple[int, str]:
-    result = run_cli("check", str(note))
-    return result.exit_code, result.output
 
 
 # --------------------------------------------------------------------------- the default note
@@ -353,9 +288,10 @@ def test_house_colour_names_cannot_inject_css(note_copy: Path, name: str) -> Non
     f = note_copy.parent / "house.yaml"
     edit(f, '  series5: "#A3B1BC"', f'  series5: "#A3B1BC"\n  {name}: "#000000"')
     found = problems_of(note_copy)
-    # Refused as it is read (every mapping key is a name), or by the colour check: on line 17 either way.
+    # Refused as it is read (every mapping key is a name), or by the colour check: on line 18
+    # (the one after series5) either way.
     refused = ("keys are names of letters, digits, '_' and '-'", "colour names are letters, digits and '-'")
-    assert any("house.yaml:17:3: colours" in p and any(r in p for r in refused) for p in found), found
+    assert any("house.yaml:18:3: colours" in p and any(r in p for r in refused) for p in found), found
 
 
 def test_house_colour_required(note_copy: Path) -> None:

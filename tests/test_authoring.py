@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from pydantic import BaseModel
 
 import reportgen.inputs.schema
+import reportgen.model.checks
 import reportgen.note
 from reportgen.commands.authoring import (
     SCHEMAS,
@@ -195,7 +196,7 @@ def test_scaffold_into_an_empty_folder(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(
-    not hasattr(reportgen.note, "compile_model"), reason="the loader does not compile model.yaml yet"
+    not hasattr(reportgen.model.checks, "compile_model"), reason="the loader does not compile model.yaml yet"
 )
 def test_loader_accepts_the_scaffolded_note(note: Path) -> None:
     a = reportgen.note.load_assumptions(note, HOUSE)

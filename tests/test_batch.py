@@ -13,9 +13,9 @@ from click.testing import CliRunner, Result
 from reportgen.cli import main
 from reportgen.commands.batch import ShardError, parse_shard, select_shard
 from reportgen.commands.universe import write_universe
-from reportgen.exhibits.charts import build as charts_mod
+from reportgen.exhibits.charts import svg as charts_mod
 from reportgen.record.ledger import Amount, Entry, append_entry, ledger_path
-from tests.conftest import ROOT, edit
+from tests.helpers import ROOT, edit
 
 HOUSE = ROOT / "assumptions" / "house.yaml"
 #: Charts each synthetic note declares in exhibits.yaml (segments, margins, EPS, SOTP); no prices.csv.

@@ -11,7 +11,7 @@ import pytest
 from reportgen.compare.bridge import MAX_DRIVERS, OTHER, ROUNDING, build_bridge, describe, leaves, shapley
 from reportgen.model.valuation import build_valuation
 from reportgen.note import load_assumptions
-from tests.conftest import DEFAULT_NOTE, edit
+from tests.helpers import DEFAULT_NOTE, edit
 
 CORVANE = DEFAULT_NOTE.parent / "corvane-systems"
 

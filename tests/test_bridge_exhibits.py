@@ -10,7 +10,7 @@ import pytest
 
 from reportgen.build import render_html
 from reportgen.compare.previous import load_previous
-from tests.conftest import DEFAULT_NOTE, edit
+from tests.helpers import DEFAULT_NOTE, edit
 
 
 def _figures(html: str) -> list[tuple[int, str]]:

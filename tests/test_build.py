@@ -17,7 +17,7 @@ from reportgen.build import BuiltNote, build_note, render_html
 from reportgen.cli import main
 from reportgen.compare.previous import load_previous
 from reportgen.errors import RenderError
-from tests.conftest import DEFAULT_NOTE, edit
+from tests.helpers import DEFAULT_NOTE, edit
 
 pytestmark = pytest.mark.slow
 

@@ -14,7 +14,7 @@ from reportgen.exhibits.tables import build_table
 from reportgen.model.valuation import build_valuation
 from reportgen.note import load_assumptions
 from reportgen.record.ledger import ledger_path, load_ledger
-from tests.conftest import DEFAULT_NOTE, Model, edit
+from tests.helpers import DEFAULT_NOTE, Model, edit
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from altair.vegalite.v6.schema import load_schema
 from reportgen.exhibits.charts.build import build_charts
 from reportgen.model.valuation import build_valuation
 from reportgen.note import find_notes, load_assumptions
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 NOTES = find_notes(ROOT / "assumptions")
 

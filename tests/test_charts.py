@@ -13,14 +13,10 @@ import pandas as pd
 import pytest
 
 from reportgen.errors import RenderError
-from reportgen.exhibits.charts import build as ch
-from reportgen.exhibits.charts.build import (
-    Charts,
-    build_chart_specs,
-    build_charts,
-    register_fonts,
-    render_svg,
-)
+from reportgen.exhibits.charts.build import Charts, build_chart_specs, build_charts
+from reportgen.exhibits.charts.frame import FULL, HALF
+from reportgen.exhibits.charts.numbers import bracket_ticks, unit_numbers
+from reportgen.exhibits.charts.svg import register_fonts, render_svg
 from reportgen.exhibits.charts.theme import PX_PER_PT, chart_config
 from reportgen.inputs.prices import PriceHistory
 from reportgen.inputs.schema import ChartSpec, CompanyFile, ExhibitsFile, House, ModelFile, ValuationFile
@@ -426,7 +422,7 @@ def test_every_kind_is_valid_vega_lite_and_renders(charts: Charts, key: str) -> 
     assert chart.title == SPECS[key].title and chart.width == SPECS[key].width and chart.source == ""
 
 
-@pytest.mark.parametrize(("key", "size"), [("stack", ch.FULL), ("bars", ch.HALF), ("bars-pct", (620, 200))])
+@pytest.mark.parametrize(("key", "size"), [("stack", FULL), ("bars", HALF), ("bars-pct", (620, 200))])
 def test_svg_is_the_size_the_spec_asks_for(charts: Charts, key: str, size: tuple[int, int]) -> None:
     head = charts[key].svg[:300]
     assert f'width="{size[0]}"' in head and f'height="{size[1]}"' in head
@@ -507,7 +503,7 @@ def test_price_chart(
 def test_bracket_ticks_enclose_the_data(
     lo: float, hi: float, most: int, unit: float, expected: list[float]
 ) -> None:
-    assert ch.bracket_ticks(lo, hi, most, unit) == pytest.approx(expected)
+    assert bracket_ticks(lo, hi, most, unit) == pytest.approx(expected)
 
 
 # --------------------------------------------------------------------------- the default note
@@ -548,4 +544,4 @@ def test_the_default_notes_declared_charts_build_and_render() -> None:
 def test_bar_label_decimals_follow_scale_and_size(unit: str, top: float, decimals: int) -> None:
     from reportgen.inputs.units import parse_unit
 
-    assert ch._numbers(parse_unit(unit), COMPANY, [top]).decimals == decimals
+    assert unit_numbers(parse_unit(unit), COMPANY, [top]).decimals == decimals

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from reportgen.inputs.schema import House
-from reportgen.inputs.yamlsource import load_yaml, validate
 from reportgen.record.coverage import build_coverage
 from reportgen.record.ledger import ledger_path, load_ledger
-from tests.conftest import DEFAULT_NOTE
-
-
-def house_of_the_repo() -> House:
-    data, smap = load_yaml(DEFAULT_NOTE.parent / "house.yaml")
-    return validate(House, data, smap)  # type: ignore[return-value]
+from tests.helpers import DEFAULT_NOTE, house_of_the_repo
 
 
 def test_shipped_ledger_gives_the_default_notes_distribution() -> None:

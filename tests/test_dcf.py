@@ -23,30 +23,16 @@ from reportgen.inputs.schema import WaccBuild
 from reportgen.model.dcf import months_until, wacc_of
 from reportgen.model.engine import ModelRun
 from reportgen.model.valuation import Valuation, build_valuation, valuation_lines
-from tests.conftest import edit
-from tests.factories import line, run, tiny_company, tiny_house, tiny_model, tiny_valuation
-from tests.test_assumptions import at, expect, problems_of
+from tests.factories import (
+    NET_DEBT,
+    dcf_model,
+    tiny_company,
+    tiny_house,
+    tiny_valuation,
+)
+from tests.helpers import at, edit, expect, problems_of
 
 MN = "CNY mn"
-NET_DEBT = {"key": "nd", "label": "Net debt", "kind": "net_debt", "amount": 200.0}
-
-
-def dcf_model(last_fcf: float = 121.0, ebitda: float = 272.0) -> ModelRun:
-    return run(
-        tiny_model(
-            {
-                "fcf": line(MN, values={2025: 100.0, 2026: 110.0, 2027: last_fcf}),
-                "ebit": line(MN, values={2025: 200.0, 2026: 220.0, 2027: 242.0}),
-                "tax_rate": line("%", values=0.25),
-                "da": line(MN, values={2025: 30.0, 2026: 30.0, 2027: 30.0}),
-                "capex": line(MN, values={2025: 40.0, 2026: 45.0, 2027: 50.0}),
-                "nwc": line(MN, values={2024: 50.0, 2025: 60.0, 2026: 75.0, 2027: 80.0}),
-                "ebitda": line(MN, values={2027: ebitda}),
-                "shares": line("mn shares", values=100.0),
-            }
-        ),
-        tiny_company(fiscal_year_end="December"),
-    )
 
 
 @pytest.fixture(scope="module")

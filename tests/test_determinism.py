@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEFAULT_NOTE
+from tests.helpers import DEFAULT_NOTE
 
 pytestmark = pytest.mark.slow
 

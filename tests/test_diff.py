@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from reportgen.cli import main
-from tests.conftest import DEFAULT_NOTE, edit
+from tests.helpers import DEFAULT_NOTE, edit
 
 GROWTH = ("growth: {2027: 8.59,", "growth: {2027: 9.0,")
 
@@ -32,9 +32,9 @@ def test_one_growth_rate_shows_its_line_and_exactly_the_figures_it_moves(note_co
     edit(note_copy / "model.yaml", *GROWTH)
     code, out = _diff(str(DEFAULT_NOTE), str(note_copy))
     assert code == 1
-    # model.yaml line 28 is `    growth: {2027: 8.59, ...}` under `maas:`; the value starts in
+    # model.yaml line 29 is `    growth: {2027: 8.59, ...}` under `maas:`; the value starts in
     # column 20 (4 spaces + 'growth: {2027: ' = 19 characters before it).
-    assert f"{note_copy}/model.yaml:28:20  lines.maas.growth.2027: 8.59 -> 9.0" in out
+    assert f"{note_copy}/model.yaml:29:20  lines.maas.growth.2027: 8.59 -> 9.0" in out
     assert "Inputs changed: 1\n" in out
     # MaaS FY27E = FY26 base 1.0433 x (1 + growth): 1.0433 x 9.59 = 10.005 -> 1.0433 x 10 = 10.433.
     assert "MaaS revenues, FY27E: 10.0 -> 10.4" in out
@@ -90,7 +90,7 @@ def test_bad_input_exits_2_without_a_traceback(note_copy: Path) -> None:
     edit(note_copy / "valuation.yaml", "multiple: 6.5", 'multiple: "6.5"')
     code, out = _diff(str(DEFAULT_NOTE), str(note_copy))
     assert code == 2
-    assert "valuation.yaml:21:19" in out
+    assert "valuation.yaml:22:19" in out
     assert "Traceback" not in out
     code, out = _diff("NOSUCHREV:assumptions/alibaba-cloud", str(DEFAULT_NOTE))
     assert code == 2

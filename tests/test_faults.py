@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+import reportgen.inputs.sources
 import reportgen.render.html
 from reportgen.cli import main
 from reportgen.compare.previous import PreviousVersion, load_previous
@@ -33,8 +34,7 @@ from reportgen.inputs.yamlsource import MAX_DEPTH, MAX_STRING, MAX_VALUES, load_
 from reportgen.note import load_assumptions
 from reportgen.output.state import STATE_DIR
 from reportgen.render.html import Exhibits, make_prose
-from tests.conftest import ROOT, edit
-from tests.test_pdf_quality import pdfua_findings
+from tests.helpers import ROOT, edit, pdfua_findings, problems_of
 
 SUMMARY_START = (
     "  Alibaba Cloud sells every layer of the AI stack, from its own T-Head accelerators\n"
@@ -42,6 +42,10 @@ SUMMARY_START = (
 )
 
 SECRET = "TOP-SECRET-OUTSIDE-FILE"
+
+
+#: A hang, not a speed limit: bounded work finishes in well under a second; timings live in `make bench`.
+HANG = 120
 
 
 def yaml_problem(tmp_path: Path, raw: bytes) -> str:
@@ -210,14 +214,24 @@ def test_build_dot_inside_a_note_folder_with_the_default_output_says_what_to_run
 
 
 @pytest.mark.parametrize("name", ["company.yaml", "narrative.yaml", "prices.csv", "house.yaml"])
-def test_a_50_mb_file_is_refused_in_well_under_a_second(note_copy: Path, name: str) -> None:
+def test_a_50_mb_file_is_refused_without_being_read(
+    note_copy: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = note_copy.parent / name if name == "house.yaml" else note_copy / name
     with path.open("r+b") as handle:
         handle.truncate(50 * 1024 * 1024)  # 52,428,800 bytes, sparse: costs no disk
-    started = time.perf_counter()
+    opened: list[Path] = []
+
+    def spy(file: Any, *args: Any, **kwargs: Any) -> Any:
+        opened.append(Path(file))
+        return open(file, *args, **kwargs)
+
+    # The reader's own ``open``: the size is judged from the file's metadata, before any read.
+    monkeypatch.setattr(reportgen.inputs.sources, "open", spy, raising=False)
     with pytest.raises(AssumptionsError) as info:
         load_assumptions(note_copy)
-    assert time.perf_counter() - started < 1.0
+    assert path.resolve() not in opened
+    assert opened  # the spy sees the reader's reads: the other files were opened through it
     assert f"{name}: file is 52,428,800 bytes; the limit is {MAX_FILE_BYTES:,}" in "\n".join(
         info.value.problems
     )
@@ -232,11 +246,10 @@ def test_a_50_mb_file_is_refused_in_well_under_a_second(note_copy: Path, name: s
         (b'a: "' + b"y" * (MAX_STRING + 5) + b'"\n', f"a value of {MAX_STRING + 5:,} characters"),
     ],
 )
+@pytest.mark.timeout(HANG)
 def test_too_many_or_too_long_values_are_refused(tmp_path: Path, raw: bytes, message: str) -> None:
     assert len(raw) < MAX_FILE_BYTES  # the shape limits, not the file size, must catch these
-    started = time.perf_counter()
     problem = yaml_problem(tmp_path, raw)
-    assert time.perf_counter() - started < 5.0
     assert "document too large" in problem and message in problem
 
 
@@ -271,22 +284,28 @@ def prose(values: dict[str, Any] | None = None) -> Callable[[str], str]:
         ("{{ range(10) }}", "undefined"),
     ],
 )
+@pytest.mark.timeout(HANG)
 def test_prose_work_is_bounded(text: str, message: str) -> None:
-    started = time.perf_counter()
     with pytest.raises(RenderError) as info:
         prose()(text)
-    assert time.perf_counter() - started < 10.0
     assert info.value.message.startswith("narrative.yaml: ") and message in info.value.message
 
 
-def test_prose_has_a_time_budget() -> None:
+def test_prose_has_a_time_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     # 3 nested loops of 1,000 steps = 10**9 steps, each one allowed: only the clock can stop it.
     text = "{% set r = 'x' * 1000 %}{% for a in r %}{% for b in r %}{% for c in r %}{% endfor %}"
     text += "{% endfor %}{% endfor %}"
-    started = time.perf_counter()
+    looks = [0]
+
+    def tick() -> float:  # a fake clock: every look at it costs 10 ms
+        looks[0] += 1
+        return looks[0] * 0.01
+
+    monkeypatch.setattr(reportgen.render.html.time, "monotonic", tick)
     with pytest.raises(RenderError, match="prose ran out of time"):
         prose()(text)
-    assert time.perf_counter() - started < 6.0
+    # Stopped at the field's 2 s: about 200 looks at the clock, not 10**9 steps.
+    assert 150 <= looks[0] <= 260
 
 
 def test_prose_has_a_time_budget_for_the_whole_note(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -369,12 +388,6 @@ def test_control_characters_in_published_text_name_the_field(note_copy: Path) ->
     edit(narrative, "headline:", 'headline: "Hidden \\u202e reversed"\nold_headline:')
     problem = next(p for p in problems_of(note_copy) if "U+202E" in p)
     assert f"narrative.yaml:{row}:11: headline: control character U+202E" in problem
-
-
-def problems_of(folder: Path) -> list[str]:
-    with pytest.raises(AssumptionsError) as info:
-        load_assumptions(folder)
-    return info.value.problems
 
 
 # -------------------------------------------------------------------------------------- class 5: containment
@@ -487,7 +500,7 @@ def test_numbers_in_another_base_never_change_value(tmp_path: Path, raw: bytes, 
 def test_yes_no_words_are_never_taken_silently_for_text(note_copy: Path, word: str) -> None:
     edit(note_copy / "company.yaml", "  sector: China Internet", f"  sector: {word}")
     problem = only_problem(note_copy)
-    assert "company.yaml:5:11: company.sector: expected a string, got a boolean" in problem
+    assert "company.yaml:6:11: company.sector: expected a string, got a boolean" in problem
     assert "put it in quotes" in problem
 
 

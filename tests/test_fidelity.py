@@ -14,7 +14,7 @@ from reportgen.exhibits.formatting import fmt_money
 from reportgen.model.ratios import NotMeaningful
 from reportgen.note import load_assumptions
 from reportgen.record.ledger import ledger_path, load_ledger
-from tests.conftest import DEFAULT_NOTE, Model
+from tests.helpers import DEFAULT_NOTE, Model
 
 YEARS = (2026, 2027, 2028, 2029, 2030, 2031)
 

@@ -24,7 +24,7 @@ from reportgen.inputs.units import parse_unit
 from reportgen.model.line import Quantity
 from reportgen.model.ratios import NM
 from reportgen.note import load_assumptions
-from tests.conftest import DEFAULT_NOTE
+from tests.helpers import DEFAULT_NOTE
 
 
 @pytest.mark.parametrize(

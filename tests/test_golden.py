@@ -15,7 +15,7 @@ import pytest
 
 from reportgen.build import render_html
 from reportgen.exhibits.charts.build import build_chart_specs
-from tests.conftest import DEFAULT_NOTE, Model
+from tests.helpers import DEFAULT_NOTE, Model
 
 GOLDEN = Path(__file__).parent / "golden"
 RESULTS_NOTE = DEFAULT_NOTE.parent / "alibaba-results-3qfy22"

@@ -14,7 +14,7 @@ from reportgen.record.coverage import build_coverage
 from reportgen.record.history import build_history
 from reportgen.record.ledger import Amount, Entry, append_entry, load_ledger
 from tests.factories import run, tiny_company, tiny_house, tiny_valuation, tiny_valuation_model
-from tests.test_coverage import house_of_the_repo
+from tests.helpers import house_of_the_repo
 
 COMMIT = "a" * 40
 

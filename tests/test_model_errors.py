@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import edit
-from tests.test_assumptions import at, check, expect, line_of, problems_of, row_of
+from tests.helpers import at, check, edit, expect, line_of, problems_of, row_of
 
 # The bull case's token price override, a handy anchor for planting scenario overrides.
 BULL_PRICE = "      token_price: {growth: {2026: -0.6938, 2027: 0.05, 2028: 0.05, 2029: 0.05, 2030: 0.05}}"

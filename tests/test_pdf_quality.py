@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
 from reportgen.build import PDF_VARIANT, BuiltNote
+from tests.helpers import pdfua_findings
 
 pytestmark = pytest.mark.slow
 
@@ -110,16 +108,6 @@ def test_qpdf_check_is_clean(built: BuiltNote) -> None:
     result = subprocess.run(["qpdf", "--check", str(built.pdf)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No syntax or stream encoding errors" in result.stdout
-
-
-def pdfua_findings(pdf: Path) -> list[str]:
-    """Findings of the ``pdfua`` checker (a PDF/UA-1 checker we did not write), one line each."""
-    exe = Path(sys.executable).with_name("pdfua")
-    result = subprocess.run([str(exe), "check", "--format", "json", str(pdf)], capture_output=True, text=True)
-    assert result.returncode in (0, 1, 2, 3), result.stderr  # 4: unreadable PDF, 5: usage
-    report = json.loads(result.stdout)
-    assert report["summary"]["rules_run"] >= 10, report["summary"]  # the checker really ran
-    return [f"{f['severity']} {f['rule_id']}: {f['message']}" for f in report["findings"]]
 
 
 def test_pdfua_checker_finds_nothing(built: BuiltNote) -> None:

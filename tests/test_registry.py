@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import types
+from pathlib import Path
 
 import pytest
 
@@ -66,3 +68,31 @@ def test_check_names_the_kind_and_the_choices() -> None:
     node: dict[str, object] = {"type": "string"}
     reg.json_schema(node)
     assert node == {"type": "string", "enum": ["a", "b"]}
+
+
+def _documented(name: str, doc: str) -> bool:
+    return f"`{name}`" in doc or f"kind: {name}" in doc
+
+
+@pytest.mark.parametrize(
+    "registry", ["CHART_KINDS", "TABLE_KINDS", "METHOD_KINDS", "MULTIPLES", "NOTE_TYPES", "PROSE_FILTERS"]
+)
+def test_every_registered_name_is_in_the_reference(registry: str) -> None:
+    import reportgen.registry
+
+    reg: Registry[object] = getattr(reportgen.registry, registry)
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "reference.md").read_text(encoding="utf-8")
+    assert reg.names(), f"{registry} registered nothing: its home modules {reg.homes} did not load"
+    assert [n for n in reg.names() if not _documented(n, doc)] == []
+
+
+def test_the_reference_filter_table_is_the_registry() -> None:
+    """Prose may use exactly the filters the reference lists: no undocumented one, no stale row."""
+    from reportgen.registry import PROSE_FILTERS
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "reference.md").read_text(encoding="utf-8")
+    table = doc.split("| filter | prints |", 1)[1].split("\n\n", 1)[0]
+    listed = {
+        name for row in table.splitlines()[2:] for name in re.findall(r"`(\w+)`", row.split(" | ", 1)[0])
+    }
+    assert listed == set(PROSE_FILTERS.names())

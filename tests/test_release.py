@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from reportgen.build import render_html
 from reportgen.cli import main
 from reportgen.record.gitrev import RevisionError
-from tests.conftest import DEFAULT_NOTE, edit
+from tests.helpers import DEFAULT_NOTE, edit
 
 
 def _git(repo: Path, *args: str) -> str:

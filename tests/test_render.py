@@ -8,7 +8,7 @@ import pytest
 
 from reportgen.build import render_html
 from reportgen.errors import RenderError
-from tests.conftest import edit
+from tests.helpers import edit
 
 
 def prose_error(note: Path, old: str, new: str) -> str:

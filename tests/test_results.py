@@ -17,8 +17,9 @@ from click.testing import CliRunner
 from reportgen.build import render_html
 from reportgen.cli import main
 from reportgen.errors import AssumptionsError
+from reportgen.inputs.explain import validate
 from reportgen.inputs.schema import CompanyFile, House
-from reportgen.inputs.yamlsource import load_yaml, validate
+from reportgen.inputs.yamlsource import load_yaml
 from reportgen.record.coverage import build_coverage
 from reportgen.results.load import load_results
 from reportgen.results.reconcile import Approx, judge_equal, judge_growth, written_step

@@ -10,7 +10,7 @@ import pytest
 from reportgen.build import BuiltNote, render_html
 from reportgen.exhibits.table import Column, Row, Table
 from reportgen.render.reviewhtml import DataTable, chart_data, fmt_data, row_ids, slug
-from tests.conftest import DEFAULT_NOTE
+from tests.helpers import DEFAULT_NOTE
 
 
 def _table(*labels: str) -> Table:

@@ -19,7 +19,9 @@ from reportgen.model.engine import ModelRun
 from reportgen.model.sensitivity import InputError, add_sensitivities, check_input, read_input, with_input
 from reportgen.model.valuation import build_valuation
 from tests.factories import (
+    NET_DEBT,
     TINY_PARTS,
+    dcf_model,
     multiples,
     run,
     tiny_company,
@@ -27,7 +29,6 @@ from tests.factories import (
     tiny_valuation,
     tiny_valuation_model,
 )
-from tests.test_dcf import NET_DEBT, dcf_model
 
 COMPANY = tiny_company(fiscal_year_end="December")
 

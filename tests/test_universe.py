@@ -10,7 +10,7 @@ import pytest
 from reportgen.build import render_html
 from reportgen.commands.universe import write_universe
 from reportgen.note import load_assumptions
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 HOUSE = ROOT / "assumptions" / "house.yaml"
 

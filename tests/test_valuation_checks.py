@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import edit
-from tests.test_assumptions import at, expect, problems_of
+from tests.helpers import at, edit, expect, problems_of
 
 NOTE = "corvane-systems"
 

@@ -16,7 +16,9 @@ from reportgen.inputs.schema import ChartSpec, TableSpec
 from reportgen.model.sensitivity import add_sensitivities
 from reportgen.model.valuation import build_valuation
 from tests.factories import (
+    NET_DEBT,
     TINY_PARTS,
+    dcf_model,
     multiples,
     run,
     tiny_company,
@@ -24,7 +26,6 @@ from tests.factories import (
     tiny_valuation,
     tiny_valuation_model,
 )
-from tests.test_dcf import NET_DEBT, dcf_model
 
 COMPANY = tiny_company(fiscal_year_end="December")
 BUILD = {"ebit": "ebit", "tax_rate": "tax_rate", "da": "da", "capex": "capex", "working_capital": "nwc"}

@@ -12,7 +12,9 @@ import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
 from reportgen.errors import AssumptionsError
-from reportgen.inputs.yamlsource import Loc, SourceMap, format_problem, load_yaml, validate
+from reportgen.inputs.explain import validate
+from reportgen.inputs.sourcemap import Loc, SourceMap, format_problem
+from reportgen.inputs.yamlsource import load_yaml
 
 STRICT = ConfigDict(strict=True, extra="forbid", frozen=True)
 

@@ -34,9 +34,10 @@ from reportgen.exhibits.table import Cell, Table, TableInputs
 from reportgen.exhibits.tables import build_tables
 from reportgen.inputs.prices import PRICES_FILE
 from reportgen.inputs.schema import NarrativeFile
-from reportgen.inputs.yamlsource import Loc, load_yaml
+from reportgen.inputs.sourcemap import Loc
+from reportgen.inputs.yamlsource import load_yaml
 from reportgen.model.ratios import NotMeaningful
-from reportgen.model.sensitivity import value_with_sensitivities
+from reportgen.model.sensitivity import add_sensitivities
 from reportgen.model.valuation import Valuation
 from reportgen.note import HOUSE_FILE, NOTE_FILES, Assumptions, house_path_for, load_assumptions
 from reportgen.record.gitrev import materialise, split_spec
@@ -127,8 +128,8 @@ def diff_notes(old: Path, new: Path, old_label: str, new_label: str) -> NoteDiff
     """Load, run and value both versions, then compare inputs and outputs."""
     a_old, a_new = load_assumptions(old), load_assumptions(new)
     inputs = tuple(_input_changes(old, new, old_label.rstrip("/"), new_label.rstrip("/")))
-    v_old = value_with_sensitivities(a_old.valuation, a_old.run, a_old.company, a_old.house)
-    v_new = value_with_sensitivities(a_new.valuation, a_new.run, a_new.company, a_new.house)
+    v_old = add_sensitivities(a_old.value, a_old.valuation, a_old.run, a_old.company, a_old.house)
+    v_new = add_sensitivities(a_new.value, a_new.valuation, a_new.run, a_new.company, a_new.house)
     outputs = (
         *_valuation_changes(a_old, v_old, a_new, v_new),
         *_prose_changes(a_old, v_old, a_new, v_new),

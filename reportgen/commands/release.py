@@ -15,7 +15,6 @@ from pathlib import Path
 
 from reportgen.build import BuiltNote, Progress, build_note
 from reportgen.errors import ReportgenError
-from reportgen.model.valuation import build_valuation
 from reportgen.note import load_assumptions
 from reportgen.record.gitrev import repo_root, resolve
 from reportgen.record.ledger import Amount, Entry, append_entry, ledger_path
@@ -83,8 +82,8 @@ def publish_note(
             f"{folder.name}: dated {a.company.note.date.isoformat()} in company.yaml; it cannot be "
             f"disseminated earlier ({at:%Y-%m-%d})"
         )
-    built = build_note(folder, out_dir, templates, progress)
-    valuation = build_valuation(a.valuation, a.run, a.company, a.house)
+    built = build_note(folder, out_dir, templates, progress, loaded=a)
+    valuation = a.value
     listings = a.company.listings
     entry = Entry(
         note=folder.name,

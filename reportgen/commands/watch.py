@@ -60,8 +60,9 @@ class Watcher:
         """The ledger's previous version, rebuilt from git once and kept while the ledger and the
         note's company.yaml (its date) are unchanged: a save of the prose never pays for it."""
         from reportgen.compare.previous import previous_from_ledger
+        from reportgen.inputs.explain import validate
         from reportgen.inputs.schema import CompanyFile
-        from reportgen.inputs.yamlsource import load_yaml, validate
+        from reportgen.inputs.yamlsource import load_yaml
         from reportgen.record.ledger import ledger_path, load_ledger
 
         ledger_file = ledger_path(self.note.parent)

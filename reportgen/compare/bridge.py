@@ -348,8 +348,7 @@ def build_bridge(old: Assumptions, new: Assumptions) -> Bridge | None:
         phis = shapley(len(drivers), value) if drivers else []
     except (ModelError, ValueError, KeyError):
         return None
-    old_val = build_valuation(old.valuation, old.run, old.company, old.house)
-    new_val = build_valuation(new.valuation, new.run, new.company, new.house)
+    old_val, new_val = old.value, new.value
     order = sorted(
         range(len(drivers)),
         key=lambda i: (-abs(phis[i][1] if len(phis[i]) > 1 else phis[i][0]), drivers[i][0]),

@@ -8,15 +8,15 @@ without them and the figure numbers close up (an initiation has nothing to bridg
 
 from __future__ import annotations
 
-import json
-import textwrap
 from collections.abc import Mapping
 
 import altair as alt
 
 from reportgen.compare.bridge import Bridge
-from reportgen.exhibits.charts.build import WRAP, Chart, render_svg
-from reportgen.exhibits.charts.theme import chart_config, colour, palette
+from reportgen.exhibits.charts.build import Chart
+from reportgen.exhibits.charts.svg import render_svg
+from reportgen.exhibits.charts.theme import chart_config
+from reportgen.exhibits.charts.waterfall import levels, steps, total, waterfall
 from reportgen.exhibits.formatting import fmt_money
 from reportgen.exhibits.table import Cell, Column, Row, Table, TableInputs
 from reportgen.inputs.schema import ChartSpec, CompanyFile, House, TableSpec
@@ -46,7 +46,7 @@ def shows(bridge: Bridge | None) -> bool:
 def bridge_exhibit(key: str, spec: TableSpec, inputs: TableInputs) -> Table | None:
     """The bridge table, when the note is compared with a version whose target differs."""
     bridge = inputs.bridge
-    if bridge is None or not shows(bridge):
+    if not isinstance(bridge, Bridge) or not shows(bridge):
         return None
     return build_bridge_table(key, spec, bridge, inputs.company)
 
@@ -78,28 +78,33 @@ def build_bridge_table(key: str, spec: TableSpec, bridge: Bridge, company: Compa
 def build_bridge_chart(
     key: str, spec: ChartSpec, bridge: Bridge, company: CompanyFile, house: House
 ) -> Chart:
-    """A waterfall of the lead listing's target: previous, one bar per driver, new."""
+    """A waterfall of the lead listing's target: previous, one bar per driver, new.
+
+    Drawn by the charts' one waterfall, with what a target's bridge needs: totals rise from
+    the axis floor, not from zero (a target's move is a few percent of it, and from zero every
+    step would be a sliver), the bars are clipped to that floor, and steps print to the cent.
+    """
     lb = next(b for b in bridge.listings if b.listing is not None)
     assert lb.listing is not None
     symbol = lb.listing.symbol
-    rows: list[dict[str, object]] = []
-    level = lb.old_target
-    rows.append(_bar("Previous target", None, level, "total", fmt_money(level, symbol, DECIMALS)))
-    for step in lb.steps:
-        sign = "+" if step.amount >= 0 else "\u2212"
-        label = f"{sign}{fmt_money(abs(step.amount), '', DECIMALS)}"
-        rows.append(
-            _bar(
-                step.label, level, level + step.amount, "increase" if step.amount >= 0 else "decrease", label
-            )
-        )
-        level += step.amount
-    rows.append(_bar("New target", None, lb.new_target, "total", fmt_money(lb.new_target, symbol, DECIMALS)))
-    body = _waterfall(rows, house, f"{symbol} per {lb.listing.security}")
-    moves = "; ".join(f"{r['item']} {r['label']}" for r in rows[1:-1])
+    moves = ((step.label, step.amount, _signed(step.amount)) for step in lb.steps)
+    middle, _ = steps(lb.old_target, moves)
+    bars = [
+        total("Previous target", lb.old_target, fmt_money(lb.old_target, symbol, DECIMALS)),
+        *middle,
+        total("New target", lb.new_target, fmt_money(lb.new_target, symbol, DECIMALS)),
+    ]
+    found = levels(bars)
+    low, high = min(found), max(found)
+    pad = max((high - low) * 0.25, abs(high) * 0.01)
+    floor = low - pad
+    y_scale = alt.Scale(domain=[floor, high + pad], zero=False, nice=False)
+    axis = alt.Axis(title=f"{symbol} per {lb.listing.security}", tickCount=5, format=",.0f")
+    body = waterfall(bars, house, y_scale, axis, SIZE, floor=floor, clip=True)
+    said = "; ".join(f"{b.item} {b.label}" for b in middle)
     alt_text = (
         f"Waterfall of the {lb.listing.ticker} target ({symbol} per {lb.listing.security}) from the "
-        f"previous {fmt_money(lb.old_target, symbol, DECIMALS)}: {moves}; "
+        f"previous {fmt_money(lb.old_target, symbol, DECIMALS)}: {said}; "
         f"to the new {fmt_money(lb.new_target, symbol, DECIMALS)}."
     )
     full = {**body, "description": alt_text, "usermeta": {"key": key}, "config": chart_config(house)}
@@ -107,46 +112,7 @@ def build_bridge_chart(
     return Chart(key, spec.title, alt_text, full, render_svg(full), spec.width, source)
 
 
-def _bar(item: str, start: float | None, end: float, kind: str, label: str) -> dict[str, object]:
-    """A bar from ``start`` (None: from the axis floor, a total) to ``end``."""
-    return {"item": item, "start": start, "end": end, "kind": kind, "label": label}
-
-
-def _waterfall(rows: list[dict[str, object]], house: House, title: str) -> dict[str, object]:
-    """The waterfall's Vega-Lite JSON. Totals rise from the axis floor, not from zero: a
-    target's move is a few percent of it, and from zero every step would be a sliver."""
-    levels = [float(v) for r in rows for v in (r["start"], r["end"]) if isinstance(v, int | float)]
-    low, high = min(levels), max(levels)
-    pad = max((high - low) * 0.25, abs(high) * 0.01)
-    floor = low - pad
-    for r in rows:
-        if r["start"] is None:
-            r["start"] = floor
-        r["top"] = max(float(r["start"]), float(r["end"]))  # type: ignore[arg-type]
-    order = [str(r["item"]) for r in rows]
-    wrapped = {name: textwrap.wrap(name, WRAP) or [name] for name in order}
-    x = alt.X(
-        "item:N",
-        sort=order,
-        title=None,
-        axis=alt.Axis(labelAngle=0, labelExpr=f"{json.dumps(wrapped, sort_keys=True)}[datum.label]"),
-    )
-    y_scale = alt.Scale(domain=[floor, high + pad], zero=False, nice=False)
-    bars_pool = [c for c in palette(house) if c.lower() != colour(house, "accent", "").lower()] or ["#000000"]
-    kinds = alt.Scale(
-        domain=["total", "increase", "decrease"],
-        range=[
-            colour(house, "series1", "#000000"),
-            bars_pool[1 % len(bars_pool)],
-            colour(house, "accent", "#000000"),
-        ],
-    )
-    base = alt.Chart(alt.Data(values=rows)).encode(x=x)
-    bars = base.mark_bar(clip=True).encode(
-        y=alt.Y("start:Q", scale=y_scale, axis=alt.Axis(title=title, tickCount=5, format=",.0f")),
-        y2="end:Q",
-        color=alt.Color("kind:N", scale=kinds, legend=None),
-    )
-    labels = base.mark_text(baseline="bottom", dy=-2).encode(y=alt.Y("top:Q", scale=y_scale), text="label:N")
-    chart = alt.layer(bars, labels).properties(width=SIZE[0], height=SIZE[1])
-    return {"$schema": alt.SCHEMA_URL, **chart.to_dict(context={"top_level": False})}
+def _signed(amount: float) -> str:
+    """A driver's step to the cent, its sign always shown (a true minus sign)."""
+    sign = "+" if amount >= 0 else "\u2212"
+    return f"{sign}{fmt_money(abs(amount), '', DECIMALS)}"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.errors import ModelError, ReportgenError
-from reportgen.model.valuation import Valuation, build_valuation
+from reportgen.model.valuation import Valuation
 from reportgen.note import Assumptions, load_assumptions
 from reportgen.record.gitrev import RevisionError, materialise
 from reportgen.record.ledger import Ledger
@@ -31,7 +31,7 @@ class PreviousVersion:
 def load_previous(folder: Path, label: str | None = None) -> PreviousVersion:
     """Load and value a note folder (e.g. a git revision checked out by ``gitrev.materialise``)."""
     a = load_assumptions(folder)
-    return PreviousVersion(label or str(folder), a, build_valuation(a.valuation, a.run, a.company, a.house))
+    return PreviousVersion(label or str(folder), a, a.value)
 
 
 def previous_at(rev: str, folder: Path, label: str | None = None) -> PreviousVersion:

@@ -18,6 +18,7 @@ from reportgen.inputs.schema import CompanyFile
 from reportgen.inputs.units import SCALE_WORDS, Unit
 from reportgen.model.line import Quantity
 from reportgen.model.ratios import NotMeaningful
+from reportgen.registry import PROSE_FILTERS
 
 MINUS = "\u2212"
 MAX_PRINTABLE = 1e18
@@ -147,8 +148,24 @@ def fmt_signed_pct(value: Any, decimals: int = 1) -> str:
     return text if text.startswith(MINUS) or _round(float(value) * 100, decimals) == 0 else "+" + text
 
 
+#: A prose filter as registered: given the note's company (currencies, FX) and default timeline,
+#: the Jinja filter itself. Most filters ignore both.
+FilterFactory = Callable[[CompanyFile, Timeline], Callable[..., Any]]
+
+
 def make_filters(company: CompanyFile, timeline: Timeline) -> dict[str, Callable[..., Any]]:
-    """Jinja filters bound to this note's currencies, FX and default timeline."""
+    """Jinja filters bound to this note's currencies, FX and default timeline: every registered one."""
+    return {name: factory(company, timeline) for name, factory in PROSE_FILTERS.items()}
+
+
+def _plain(name: str, f: Callable[..., Any]) -> None:
+    """Register a filter that needs nothing of the note."""
+    PROSE_FILTERS.register(name, lambda company, timeline: f)
+
+
+@PROSE_FILTERS.register("money")
+def _money_filter(company: CompanyFile, timeline: Timeline) -> Callable[..., Any]:
+    """Money with the unit and currency the value carries; ``currency=`` converts at the note's FX."""
 
     def money(value: Any, decimals: int | None = None, currency: str | None = None) -> str:
         unit = _unit_of(value)
@@ -170,8 +187,12 @@ def make_filters(company: CompanyFile, timeline: Timeline) -> dict[str, Callable
         default = 0 if unit.scale <= 1e6 else 1
         return fmt_money(number, symbol, default if decimals is None else decimals, suffix)
 
-    def target(t: Any) -> str:
-        return fmt_money(t.fair_value, t.listing.symbol, step_decimals(t.listing.rounding))
+    return money
+
+
+@PROSE_FILTERS.register("fy")
+def _period_filter(company: CompanyFile, timeline: Timeline) -> Callable[..., Any]:
+    """A period's label on the note's default timeline (``2031`` -> ``FY31E``)."""
 
     def period(value: Any) -> str:
         try:
@@ -180,19 +201,25 @@ def make_filters(company: CompanyFile, timeline: Timeline) -> dict[str, Callable
             raise RenderError(f"fy: {exc}") from None
         return timeline.label(key)
 
-    return {
-        "num": fmt_num,
-        "pct": lambda v, d=0: fmt_pct(_dimensionless(v, "pct"), d),
-        "pct1": lambda v: fmt_pct(_dimensionless(v, "pct1"), 1),
-        "mult": lambda v, d=1: fmt_multiple(_dimensionless(v, "mult"), d),
-        "money": money,
-        "price": lambda v, symbol, d=2: fmt_money(v, symbol, d),
-        "signed_pct": fmt_signed_pct,
-        "step_decimals": step_decimals,
-        "target": target,
-        "fy": period,
-        "cell_num": cell_num,
-        "cell_pct": cell_pct,
-        "cell_price": cell_price,
-        "cell_multiple": cell_multiple,
-    }
+    return period
+
+
+def _target(t: Any) -> str:
+    return fmt_money(t.fair_value, t.listing.symbol, step_decimals(t.listing.rounding))
+
+
+for _name, _filter in (
+    ("num", fmt_num),
+    ("pct", lambda v, d=0: fmt_pct(_dimensionless(v, "pct"), d)),
+    ("pct1", lambda v: fmt_pct(_dimensionless(v, "pct1"), 1)),
+    ("mult", lambda v, d=1: fmt_multiple(_dimensionless(v, "mult"), d)),
+    ("price", lambda v, symbol, d=2: fmt_money(v, symbol, d)),
+    ("signed_pct", fmt_signed_pct),
+    ("step_decimals", step_decimals),
+    ("target", _target),
+    ("cell_num", cell_num),
+    ("cell_pct", cell_pct),
+    ("cell_price", cell_price),
+    ("cell_multiple", cell_multiple),
+):
+    _plain(_name, _filter)

@@ -15,7 +15,6 @@ from reportgen.model.line import Line
 from reportgen.model.ratios import NotMeaningful
 
 if TYPE_CHECKING:
-    from reportgen.compare.bridge import Bridge
     from reportgen.model.engine import ModelRun
     from reportgen.model.valuation import Valuation
 
@@ -116,4 +115,6 @@ class TableInputs:
     valuation: Valuation
     company: CompanyFile
     previous: ModelRun | None = None
-    bridge: Bridge | None = None
+    #: A ``compare.bridge.Bridge``, typed loosely: compare is a later stage than exhibits, and only
+    #: the bridge table's builder (which lives there) reads it.
+    bridge: object | None = None

@@ -1,7 +1,8 @@
 """Declared tables -> Table, through the table-kind registry: the one place a table kind is looked up.
 
 Each family of kinds registers its builders in its own module (line tables, valuation tables,
-the target bridge); importing this module imports them all, which fills ``TABLE_KINDS``.
+the target bridge); the registry imports those modules the first time a kind is looked up, so
+this stage never imports the later one that holds the bridge table.
 A builder returns None when its table has nothing to show in this build (a bridge with no
 previous version): the section goes on without it.
 """
@@ -10,14 +11,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from reportgen.compare import bridge_exhibits
-from reportgen.exhibits import line_tables, valuation_tables
 from reportgen.exhibits.table import Table, TableInputs
 from reportgen.inputs.schema import TableSpec
 from reportgen.registry import TABLE_KINDS
-
-#: The modules whose import registers the kinds (named so that linters keep the imports).
-FAMILIES = (line_tables, valuation_tables, bridge_exhibits)
 
 
 def build_table(key: str, spec: TableSpec, inputs: TableInputs, default_source: str) -> Table | None:

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from reportgen.errors import ValuationError
 from reportgen.inputs.schema import CompanyFile, GridAxis, House, ValuationFile, WaccBuild
-from reportgen.inputs.yamlsource import Loc
+from reportgen.inputs.sourcemap import Loc
 from reportgen.model.dcf import wacc_of
 from reportgen.model.engine import ModelRun
 from reportgen.model.valuation import (
@@ -224,10 +224,3 @@ def _ranges(
             )
         )
     return tuple(out)
-
-
-def value_with_sensitivities(
-    v: ValuationFile, run: ModelRun, company: CompanyFile, house: House
-) -> Valuation:
-    """The valuation as a note prints it: the target, then its declared grids and ranges."""
-    return add_sensitivities(build_valuation(v, run, company, house), v, run, company, house)

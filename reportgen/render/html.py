@@ -32,7 +32,7 @@ from reportgen.errors import ModelError, ProseError, RenderError
 from reportgen.exhibits.formatting import make_filters
 from reportgen.exhibits.prose_values import Namespace
 from reportgen.inputs.schema import Listing
-from reportgen.inputs.yamlsource import Loc, SourceMap, format_problem
+from reportgen.inputs.sourcemap import Loc, SourceMap, format_problem
 from reportgen.model.line import Line, Quantity
 from reportgen.model.ratios import NotMeaningful
 from reportgen.model.valuation import BridgeValue, PartValue, Target

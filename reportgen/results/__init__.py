@@ -27,7 +27,8 @@ def check_results_file(folder: Path) -> None:
     Publishing it as a deep dive would drop the checked quarter silently, so it is an error.
     """
     from reportgen.errors import AssumptionsError
-    from reportgen.inputs.yamlsource import format_problem, load_yaml
+    from reportgen.inputs.sourcemap import format_problem
+    from reportgen.inputs.yamlsource import load_yaml
     from reportgen.results.load import RESULTS_FILE
 
     if (folder / RESULTS_FILE).is_file():

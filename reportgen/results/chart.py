@@ -6,7 +6,11 @@ from typing import Any
 
 import altair as alt
 
-from reportgen.exhibits.charts.build import BAR_ROW_HEIGHT, CHAR_PX, FULL, Chart, render_svg
+from reportgen.exhibits.charts.bars import BAR_ROW_HEIGHT
+from reportgen.exhibits.charts.build import Chart
+from reportgen.exhibits.charts.frame import FULL
+from reportgen.exhibits.charts.marks import CHAR_PX
+from reportgen.exhibits.charts.svg import render_svg
 from reportgen.exhibits.charts.theme import chart_config, colour
 from reportgen.inputs.schema import House
 from reportgen.results.review import Results

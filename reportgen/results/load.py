@@ -16,10 +16,12 @@ from typing import Any
 from pydantic import BaseModel
 
 from reportgen.errors import ReportgenError
+from reportgen.inputs.explain import validate
 from reportgen.inputs.periods import PeriodError, parse_quarter
-from reportgen.inputs.sources import decode_text, read_input
+from reportgen.inputs.sourcemap import Loc, SourceMap
+from reportgen.inputs.sources import decode_text, display_path, read_input
 from reportgen.inputs.units import PERCENT, UnitError, parse_unit
-from reportgen.inputs.yamlsource import Loc, SourceMap, display_path, load_yaml, validate
+from reportgen.inputs.yamlsource import load_yaml
 from reportgen.results.schema import Cite, ReportedItem, ResultsFile
 from reportgen.results.transcript import Transcript, load_transcript, normalise, speakers_of
 
