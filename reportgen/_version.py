@@ -1,3 +1,3 @@
 """The one version string: pyproject.toml reads it, and so do the CLI and the build keys."""
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"

@@ -6,7 +6,7 @@ import json
 import logging
 import shutil
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -18,6 +18,7 @@ from reportgen.compare.previous import PreviousVersion, previous_from_ledger
 from reportgen.errors import ReportgenError
 from reportgen.exhibits.charts.build import Chart, Charts, build_charts
 from reportgen.exhibits.charts.svg import VL_VERSION, register_fonts, render_svg
+from reportgen.exhibits.images import asset_name
 from reportgen.model.sensitivity import add_sensitivities
 from reportgen.note import Assumptions, load_assumptions
 from reportgen.output.cache import TextCache, cached_svg, digest, files_digest, tree_files
@@ -66,6 +67,8 @@ class Rendered:
     svgs: dict[str, str]
     logo: Path | None
     warnings: tuple[str, ...] = ()
+    #: The note's pictures as published: file name in assets/images -> bytes.
+    pictures: dict[str, bytes] = field(default_factory=dict)
 
 
 class _Stages:
@@ -131,6 +134,7 @@ def render_html(
             prices=a.prices,
             illustrative_prices=a.company.note.illustrative_prices,
             calls=history.chart,
+            datasets=a.datasets,
             render=cached_svg(render_svg, charts_cache, salt) if charts_cache else render_svg,
         )
         if charts_cache:
@@ -163,7 +167,8 @@ def render_html(
     )
     html = render_note(ctx, [templates])
     warnings = (*a.warnings, *(results.warnings if results is not None else ()))
-    return Rendered(html, {c.key: c.svg for c in charts.items}, a.logo, warnings)
+    pictures = {asset_name(k, p): p.data for k, p in a.pictures.items()}
+    return Rendered(html, {c.key: c.svg for c in charts.items}, a.logo, warnings, pictures)
 
 
 def load_charts(cache: TextCache, key: str) -> Charts | None:
@@ -172,7 +177,9 @@ def load_charts(cache: TextCache, key: str) -> Charts | None:
     if text is None:
         return None
     try:
-        return Charts(tuple(Chart(**item) for item in json.loads(text)))
+        return Charts(
+            tuple(Chart(**{**item, "notes": tuple(item.get("notes", ()))}) for item in json.loads(text))
+        )
     except (ValueError, TypeError):
         return None
 
@@ -226,6 +233,7 @@ def write_note(
 ) -> BuiltNote:
     """Write a rendered note (and its PDF, unless ``with_pdf`` is off) to staging, then publish it."""
     step = progress if isinstance(progress, _Stages) else _Stages(slug, progress)
+    layout: list[str] = []
     try:
         clean_leftovers(out_dir, slug)
         staging = make_staging(out_dir, slug)
@@ -240,6 +248,7 @@ def write_note(
                     staging,
                     allowed=[staging],
                     first_page_anchor=COVER_END,
+                    layout_warnings=layout,
                     pdf_variant=PDF_VARIANT,
                 )
                 (staging / f"{slug}.pdf").write_bytes(pdf)
@@ -256,17 +265,41 @@ def write_note(
             f"{slug}: cannot write {exc.filename or out_dir}: {exc.strerror or exc}"
         ) from None
     return BuiltNote(
-        slug, final, final / f"{slug}.html", final / f"{slug}.pdf" if with_pdf else None, rendered.warnings
+        slug,
+        final,
+        final / f"{slug}.html",
+        final / f"{slug}.pdf" if with_pdf else None,
+        (*rendered.warnings, *layout),
     )
+
+
+def copy_tree(src: Path, dst: Path) -> None:
+    """Copy a folder file by file, so a failure (a full disk) is one OSError naming the file it could
+    not write: ``shutil.copytree`` gathers failures into a ``shutil.Error`` that prints as a list."""
+    dst.mkdir(parents=True, exist_ok=True)
+    for path in sorted(src.rglob("*")):
+        target = dst / path.relative_to(src)
+        try:
+            if path.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+            else:
+                shutil.copy2(path, target)
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror or str(exc), str(target)) from None
 
 
 def write_assets(folder: Path, templates: Path, rendered: Rendered) -> None:
     """Copy stylesheet, fonts and logo beside the HTML so it reads on its own; write the charts."""
-    shutil.copytree(templates / "assets", folder / "assets")
+    copy_tree(templates / "assets", folder / "assets")
     charts = folder / "assets" / "charts"
     charts.mkdir(parents=True, exist_ok=True)
     for key, svg in sorted(rendered.svgs.items()):
         (charts / f"{key}.svg").write_text(svg, encoding="utf-8")
+    if rendered.pictures:
+        images = folder / "assets" / "images"
+        images.mkdir(parents=True, exist_ok=True)
+        for name, data in sorted(rendered.pictures.items()):
+            (images / name).write_bytes(data)
     if rendered.logo is not None:
         house = folder / "assets" / "house"
         house.mkdir()

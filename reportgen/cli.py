@@ -96,8 +96,16 @@ def _out_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., 
     )
 
 
+class Stopped(SystemExit):
+    """A signal asked us to stop (a CI job cancelled: SIGTERM); exits 128 + the signal's number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(128 + signum)
+        self.name = signal.Signals(signum).name
+
+
 def _terminate(signum: int, _frame: object) -> None:
-    raise SystemExit(128 + signum)
+    raise Stopped(signum)
 
 
 def _echo_error(exc: ReportgenError) -> None:
@@ -166,33 +174,51 @@ def build(
         folders = select_shard(folders, *parse_shard(shard))
     inputs, roots = protected_inputs(folders, TEMPLATES)
     check_output_folder(out_dir, inputs, roots)  # before anything is written
-    worst = 0
-    with Runner("dask" if executor == "dask" else "local", jobs, scheduler) as runner:
-        todo = plan(
-            folders, out_dir, TEMPLATES, html_only=html_only, force=force, against=against, previous=previous
-        )
-        for slug in todo.current:
-            click.echo(f"up to date: {out_dir / slug}")
-        tty = sys.stderr.isatty()
-
-        def progress(name: str, stage: str) -> None:
-            if tty:
-                click.echo(f"  {name}: {stage}...", err=True)
-
-        for outcome in runner.builds(todo.jobs, progress):
-            if outcome.status == "failed":
-                click.secho(f"Error: {outcome.message}", err=True, fg="red" if sys.stderr.isatty() else None)
-                worst = max(worst, outcome.exit_code)
-            else:
-                _echo_warnings(outcome.slug, outcome.warnings)
-                click.echo(f"built {' and '.join(map(str, outcome.paths))} in {outcome.seconds:.1f}s")
-            log.info(
-                "worker %d: note %d (%s): RSS %.0f MiB",
-                outcome.worker,
-                outcome.worker_notes,
-                outcome.slug,
-                outcome.rss_mib,
+    worst, done, todo = 0, 0, None
+    try:
+        with Runner("dask" if executor == "dask" else "local", jobs, scheduler) as runner:
+            todo = plan(
+                folders,
+                out_dir,
+                TEMPLATES,
+                html_only=html_only,
+                force=force,
+                against=against,
+                previous=previous,
             )
+            for slug in todo.current:
+                click.echo(f"up to date: {out_dir / slug}")
+            tty = sys.stderr.isatty()
+
+            def progress(name: str, stage: str) -> None:
+                if tty:
+                    click.echo(f"  {name}: {stage}...", err=True)
+
+            for outcome in runner.builds(todo.jobs, progress):
+                done += 1
+                if outcome.status == "failed":
+                    click.secho(
+                        f"Error: {outcome.message}", err=True, fg="red" if sys.stderr.isatty() else None
+                    )
+                    worst = max(worst, outcome.exit_code)
+                else:
+                    _echo_warnings(outcome.slug, outcome.warnings)
+                    click.echo(f"built {' and '.join(map(str, outcome.paths))} in {outcome.seconds:.1f}s")
+                log.info(
+                    "worker %d: note %d (%s): RSS %.0f MiB",
+                    outcome.worker,
+                    outcome.worker_notes,
+                    outcome.slug,
+                    outcome.rss_mib,
+                )
+    except Stopped as stop:  # the workers are stopped by now; published notes are whole, old or new
+        left = len(todo.jobs) - done if todo is not None else len(folders)
+        _echo_error(
+            ReportgenError(
+                f"stopped by {stop.name}: {left} notes not built; their previous output is untouched"
+            )
+        )
+        raise
     if worst:
         sys.exit(worst)
 
@@ -270,8 +296,9 @@ def publish(note: Path, out_dir: Path, at: str | None) -> None:
     """Build NOTE and record the published call in the ledger (assumptions/ledger.jsonl).
 
     Appends one line: rating, target and price per listing, time of first dissemination
-    (UTC) and the git commit built. Refuses (exit 2) a note whose folder, house profile or
-    templates have uncommitted changes; a failed build records nothing (exit 1).
+    (UTC) and the git commit built. Refuses (exit 2) a note whose folder, house profile, logo,
+    templates or linked files have uncommitted changes; a failed build or ledger write records
+    nothing and leaves the published note as it was (exit 1). Publishes run one at a time.
     """
     import datetime as dt
 
@@ -281,9 +308,8 @@ def publish(note: Path, out_dir: Path, at: str | None) -> None:
 
     if not (note / "company.yaml").is_file():
         raise click.BadParameter(f"{note} is not a note folder (no company.yaml)", param_hint="NOTE")
-    if at is None:
-        when = dt.datetime.now(dt.UTC)
-    else:
+    when: dt.datetime | None = None  # None: now, taken while the ledger is locked
+    if at is not None:
         try:
             when = dt.datetime.fromisoformat(at)
         except ValueError:
@@ -304,6 +330,29 @@ def publish(note: Path, out_dir: Path, at: str | None) -> None:
         f"published {e.published:%Y-%m-%dT%H:%M:%SZ}, commit {e.revision[:12]}"
     )
     click.echo("commit the ledger to make the record part of the repository's history")
+
+
+@main.group()
+def ledger() -> None:
+    """The ledger of published calls (assumptions/ledger.jsonl)."""
+
+
+@ledger.command()
+@click.argument("where", default="assumptions", type=click.Path(exists=True, path_type=Path))
+def repair(where: Path) -> None:
+    """Remove an incomplete last line left by an interrupted publish.
+
+    WHERE is the folder holding house.yaml and ledger.jsonl (default: assumptions) or the
+    ledger itself. Only a last line that is not whole JSON is removed, and it is printed.
+    """
+    from reportgen.record.ledger import ledger_path, load_ledger, repair_ledger
+
+    path = where if where.is_file() else ledger_path(where)
+    if not path.is_file():
+        raise click.BadParameter(f"no {path.name} in {where}", param_hint="WHERE")
+    done = repair_ledger(path)
+    click.echo(done or f"{path.name}: nothing to repair")
+    click.echo(f"{path.name}: {len(load_ledger(path).calls)} publications, every line readable")
 
 
 @main.command()
@@ -345,3 +394,13 @@ def _register_authoring() -> None:
 
 
 _register_authoring()
+
+
+def _register_export() -> None:
+    """`reportgen export`: a note's model and valuation as a workbook of live formulas."""
+    from reportgen.commands.export import export
+
+    main.add_command(export)
+
+
+_register_export()

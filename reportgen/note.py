@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,17 +19,29 @@ from pydantic import BaseModel
 
 from reportgen.errors import AssumptionsError, ModelError
 from reportgen.exhibits.checks import exhibits_checker, narrative_checker, oversized
+from reportgen.exhibits.images import Picture
 from reportgen.inputs.checks import check_company, check_house, logo_checker, logo_path
+from reportgen.inputs.datasets import Dataset, load_datasets
 from reportgen.inputs.explain import validate
 from reportgen.inputs.prices import PRICES_FILE, PriceHistory, load_prices
-from reportgen.inputs.schema import CompanyFile, ExhibitsFile, House, ModelFile, NarrativeFile, ValuationFile
+from reportgen.inputs.schema import (
+    CompanyFile,
+    DatasetsFile,
+    ExhibitsFile,
+    House,
+    ModelFile,
+    NarrativeFile,
+    ValuationFile,
+)
 from reportgen.inputs.sourcemap import SourceMap, format_problem
 from reportgen.inputs.yamlsource import load_yaml
 from reportgen.model.checks import model_checker, valuation_checker
-from reportgen.model.engine import CompiledModel, ModelRun, run_model
+from reportgen.model.engine import CompiledModel, ModelRun, OverflowModelError, run_model
 from reportgen.model.valuation import Valuation
 
 HOUSE_FILE = "house.yaml"
+#: Optional: the note's evidence (market sizes, shares, leaderboards), beside its model.
+DATASETS_FILE = "datasets.yaml"
 NOTE_FILES = ("company.yaml", "model.yaml", "valuation.yaml", "exhibits.yaml", "narrative.yaml")
 
 M = TypeVar("M", bound=BaseModel)
@@ -55,6 +67,10 @@ class Assumptions:
     prices: PriceHistory | None = None
     logo: Path | None = None
     narrative_source: SourceMap | None = field(default=None, compare=False, repr=False)
+    #: datasets.yaml's evidence, typed and checked, by key (empty when the note has none).
+    datasets: Mapping[str, Dataset] = field(default_factory=dict, compare=False, repr=False)
+    #: exhibits.yaml's pictures, read and checked, by exhibit key.
+    pictures: Mapping[str, Picture] = field(default_factory=dict, compare=False, repr=False)
     #: Problems that do not stop the build (a terminal value above its declared share of EV),
     #: as ``file:line:col: field: message``; the CLI prints them.
     warnings: tuple[str, ...] = ()
@@ -102,6 +118,8 @@ def load_assumptions(folder: Path, house_file: Path | None = None) -> Assumption
     if compiled:
         try:
             run = run_model(compiled[0])
+        except OverflowModelError as exc:
+            problems.append(format_problem(sources["model.yaml"], exc.loc, exc.detail))
         except ModelError as exc:
             problems.append(exc.format_message())
         if run is not None:
@@ -116,7 +134,25 @@ def load_assumptions(folder: Path, house_file: Path | None = None) -> Assumption
     warned = tuple(format_problem(sources["valuation.yaml"], loc, message) for loc, message in warnings)
     for text in warned:
         log.info("%s", text)
-    exhibits = load(folder / "exhibits.yaml", ExhibitsFile, [exhibits_checker(run, valuation)] if run else [])
+    datasets: dict[str, Dataset] = {}
+    pictures: dict[str, Picture] = {}
+    datasets_ok = True
+    if os.path.lexists(folder / DATASETS_FILE):
+        declared = load(folder / DATASETS_FILE, DatasetsFile)
+        datasets_ok = declared is not None
+        if declared is not None:
+            try:
+                datasets = load_datasets(folder, declared, sources[DATASETS_FILE])
+            except AssumptionsError as exc:
+                problems.extend(exc.problems)
+                datasets_ok = False
+    exhibits = load(
+        folder / "exhibits.yaml",
+        ExhibitsFile,
+        [exhibits_checker(run, valuation, datasets if datasets_ok else None, folder, pictures)]
+        if run
+        else [],
+    )
     narrative = load(folder / "narrative.yaml", NarrativeFile, [narrative_checker(exhibits)])
     prices = None
     if company is not None and os.path.lexists(folder / PRICES_FILE):
@@ -143,5 +179,7 @@ def load_assumptions(folder: Path, house_file: Path | None = None) -> Assumption
         prices=prices,
         logo=logo,
         narrative_source=sources["narrative.yaml"],
+        datasets=datasets,
+        pictures=pictures,
         warnings=warned,
     )

@@ -118,6 +118,7 @@ TABLE_KINDS: Registry[Entry] = Registry(
     "table kind",
     "reportgen.exhibits.line_tables",
     "reportgen.exhibits.valuation_tables",
+    "reportgen.exhibits.dataset_tables",
     "reportgen.compare.bridge_exhibits",
 )
 METHOD_KINDS: Registry[Entry] = Registry("valuation method kind", "reportgen.model.valuation")

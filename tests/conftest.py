@@ -49,3 +49,13 @@ def note_copy(tmp_path: Path) -> Path:
 @pytest.fixture
 def edit_file() -> Callable[[Path, str, str], None]:
     return edit
+
+
+@pytest.fixture
+def small_note_copy(tmp_path: Path) -> Path:
+    """A writable copy of a short note (Quellmark, 8 pages), for tests of the build machinery
+    (kills, disk errors) that need a whole build but nothing of the default note's content."""
+    root = tmp_path / "assumptions"
+    shutil.copytree(DEFAULT_NOTE.parent, root, ignore=shutil.ignore_patterns("ledger.jsonl"))
+    return root / "quellmark-instruments"
+

@@ -122,3 +122,31 @@ def pdfua_findings(pdf: Path) -> list[str]:
     report = json.loads(result.stdout)
     assert report["summary"]["rules_run"] >= 10, report["summary"]  # the checker really ran
     return [f"{f['severity']} {f['rule_id']}: {f['message']}" for f in report["findings"]]
+
+
+# --------------------------------------------------------------------------- tables of planted mistakes
+
+# The columns of a row made by ``planted``: what to edit where, and where the problem must be named.
+PLANTED = ("file", "old", "new", "anchor", "token", "field", "words")
+
+
+def planted(
+    file: str,
+    old: str,
+    new: str,
+    field: str,
+    *words: str,
+    anchor: str | None = None,
+    token: str | None = None,
+    id: str,
+) -> object:
+    """A ``pytest.param`` row (columns ``PLANTED``): replace ``old`` by ``new`` in the note's ``file``
+    and expect a problem at ``field`` that holds every one of ``words``, on the line holding ``anchor``
+    (default: ``new``), at the column where ``token`` (default: ``anchor``) starts."""
+    anchor = new if anchor is None else anchor
+    return pytest.param(file, old, new, anchor, anchor if token is None else token, field, words, id=id)
+
+
+def note_file(note: Path, name: str) -> Path:
+    """The note's file ``name``; house.yaml is the one beside the note's folder."""
+    return (note.parent if name == "house.yaml" else note) / name

@@ -13,7 +13,19 @@ from pathlib import Path
 import pytest
 
 from reportgen.note import load_assumptions
-from tests.helpers import at, check, edit, expect, line_of, problems_of, row_of, run_cli
+from tests.helpers import (
+    PLANTED,
+    at,
+    check,
+    edit,
+    expect,
+    line_of,
+    note_file,
+    planted,
+    problems_of,
+    row_of,
+    run_cli,
+)
 
 NOTE_FILES = ("company.yaml", "model.yaml", "valuation.yaml", "exhibits.yaml", "narrative.yaml")
 
@@ -36,6 +48,132 @@ def test_default_note_loads(note_copy: Path) -> None:
 # --------------------------------------------------------------------------- strict YAML
 
 
+STRICT_YAML = [
+    planted(
+        "valuation.yaml",
+        "  discount: 0.30",
+        "  discount: 30%",
+        "bridge[0].discount",
+        "0.3 for 30%",
+        anchor="discount: 30%",
+        token="30%",
+        id="percentage-as-text",
+    ),
+    planted(
+        "model.yaml",
+        "values: {2026: 0.675, 2027: 0.70,",
+        "values: {2026: 67.5%, 2027: 0.70,",
+        "lines.cloud_external_share.values.2026",
+        "0.675 for 67.5%",
+        anchor="67.5%",
+        id="percentage-as-text-in-a-model-line",
+    ),
+    planted(
+        "company.yaml",
+        "    rounding: 5",
+        "    rounding: yes",
+        "listings[0].rounding",
+        "boolean",
+        anchor="rounding: yes",
+        token="yes",
+        id="boolean-where-a-number-belongs",
+    ),
+    # The cloud part starts at the "- key: cloud" line; its mapping begins where "key" does.
+    planted(
+        "valuation.yaml",
+        "        multiple: 6.5\n",
+        "",
+        "methods[0].parts[1].multiple",
+        "missing",
+        anchor="- key: cloud",
+        token="key",
+        id="missing-field",
+    ),
+    planted(
+        "model.yaml",
+        "{2026: 132.0,",
+        "{2026: .nan,",
+        "lines.capex.values.2026",
+        "NaN/infinity",
+        token=".nan",
+        id="nan",
+    ),
+    planted(
+        "model.yaml",
+        "{2026: 132.0,",
+        "{2026: .inf,",
+        "lines.capex.values.2026",
+        "NaN/infinity",
+        token=".inf",
+        id="inf",
+    ),
+    planted(
+        "model.yaml",
+        "{2026: 132.0,",
+        "{2026: -.inf,",
+        "lines.capex.values.2026",
+        "NaN/infinity",
+        token="-.inf",
+        id="minus-inf",
+    ),
+    planted(
+        "company.yaml",
+        "  date: 2026-05-11",
+        "  date: 2026-13-11",
+        "note.date",
+        "month must be in 1..12",
+        anchor="date: 2026-13-11",
+        token="2026-13-11",
+        id="date-month-13",
+    ),
+    planted(
+        "company.yaml",
+        "  date: 2026-05-11",
+        "  date: 2026-02-30",
+        "note.date",
+        "day is out of range",
+        anchor="date: 2026-02-30",
+        token="2026-02-30",
+        id="date-february-30",
+    ),
+    planted(
+        "company.yaml",
+        "  date: 2026-05-11",
+        "  date: 11/05/2026",
+        "note.date",
+        "expected a date (YYYY-MM-DD)",
+        anchor="date: 11/05/2026",
+        token="11/05/2026",
+        id="date-not-iso",
+    ),
+    planted(
+        "company.yaml",
+        "  price_date: 2026-05-08",
+        "  price_date: 2026-05-12",
+        "note.price_date",
+        "after the publication date",
+        anchor="2026-05-12",
+        id="price-date-after-publication",
+    ),
+]
+
+
+@pytest.mark.parametrize(PLANTED, STRICT_YAML)
+def test_strict_yaml(
+    note_copy: Path,
+    file: str,
+    old: str,
+    new: str,
+    anchor: str,
+    token: str,
+    field: str,
+    words: tuple[str, ...],
+) -> None:
+    f = note_file(note_copy, file)
+    edit(f, old, new)
+    expect(problems_of(note_copy), f, at(f, anchor, token), field, *words)
+
+
 def test_wrong_type_number_as_string(note_copy: Path) -> None:
     f = note_copy / "company.yaml"
     edit(f, "    price: 138.60", '    price: "1,138.60"')
@@ -44,30 +182,6 @@ def test_wrong_type_number_as_string(note_copy: Path) -> None:
     line, col = at(f, "1,138.60", '"')
     assert f"company.yaml:{line}:{col}: listings[0].price: expected a number" in out
     assert "'1,138.60'" in out and "without thousands separators" in out
-
-
-def test_percentage_written_as_text(note_copy: Path) -> None:
-    f = note_copy / "valuation.yaml"
-    edit(f, "  discount: 0.30", "  discount: 30%")
-    expect(problems_of(note_copy), f, at(f, "discount: 30%", "30%"), "bridge[0].discount", "0.3 for 30%")
-
-
-def test_percentage_as_text_in_a_model_line(note_copy: Path) -> None:
-    f = note_copy / "model.yaml"
-    edit(f, "values: {2026: 0.675, 2027: 0.70,", "values: {2026: 67.5%, 2027: 0.70,")
-    expect(
-        problems_of(note_copy),
-        f,
-        at(f, "67.5%"),
-        "lines.cloud_external_share.values.2026",
-        "0.675 for 67.5%",
-    )
-
-
-def test_boolean_where_a_number_belongs(note_copy: Path) -> None:
-    f = note_copy / "company.yaml"
-    edit(f, "    rounding: 5", "    rounding: yes")
-    expect(problems_of(note_copy), f, at(f, "rounding: yes", "yes"), "listings[0].rounding", "boolean")
 
 
 def test_unknown_key_with_suggestion(note_copy: Path) -> None:
@@ -90,13 +204,6 @@ def test_unknown_key_in_a_table_row(note_copy: Path) -> None:
         f"tables.income.rows[{row_of(f, 'income', 'indnet')}].indnet",
         "did you mean 'indent'?",
     )
-
-
-def test_missing_field(note_copy: Path) -> None:
-    f = note_copy / "valuation.yaml"
-    edit(f, "        multiple: 6.5\n", "")
-    # The cloud part starts at the "- key: cloud" line; its mapping begins where "key" does.
-    expect(problems_of(note_copy), f, at(f, "- key: cloud", "key"), "methods[0].parts[1].multiple", "missing")
 
 
 def test_duplicate_key(note_copy: Path) -> None:
@@ -151,35 +258,6 @@ def test_empty_file(note_copy: Path) -> None:
     assert problem.endswith("exhibits.yaml:1:1: file is empty")
 
 
-@pytest.mark.parametrize("bad", [".nan", ".inf", "-.inf"])
-def test_nan_and_infinity_are_errors(note_copy: Path, bad: str) -> None:
-    f = note_copy / "model.yaml"
-    edit(f, "{2026: 132.0,", f"{{2026: {bad},")
-    expect(
-        problems_of(note_copy), f, at(f, f"{{2026: {bad},", bad), "lines.capex.values.2026", "NaN/infinity"
-    )
-
-
-@pytest.mark.parametrize(
-    ("bad", "message"),
-    [
-        ("2026-13-11", "month must be in 1..12"),
-        ("2026-02-30", "day is out of range"),
-        ("11/05/2026", "expected a date (YYYY-MM-DD)"),
-    ],
-)
-def test_bad_dates(note_copy: Path, bad: str, message: str) -> None:
-    f = note_copy / "company.yaml"
-    edit(f, "  date: 2026-05-11", f"  date: {bad}")
-    expect(problems_of(note_copy), f, at(f, f"date: {bad}", bad), "note.date", message)
-
-
-def test_price_date_after_publication(note_copy: Path) -> None:
-    f = note_copy / "company.yaml"
-    edit(f, "  price_date: 2026-05-08", "  price_date: 2026-05-12")
-    expect(problems_of(note_copy), f, at(f, "2026-05-12"), "note.price_date", "after the publication date")
-
-
 @pytest.mark.parametrize("name", NOTE_FILES)
 def test_missing_note_file(note_copy: Path, name: str) -> None:
     (note_copy / name).unlink()
@@ -203,30 +281,79 @@ def test_check_without_company_file_is_a_usage_error(note_copy: Path) -> None:
 # --------------------------------------------------------------------------- company.yaml
 
 
-def test_listing_currency_without_fx_rate(note_copy: Path) -> None:
-    f = note_copy / "company.yaml"
-    edit(f, "    currency: HKD", "    currency: EUR")
-    expect(
-        problems_of(note_copy), f, at(f, "currency: EUR", "EUR"), "listings[1].currency", "no FX rate for EUR"
-    )
+COMPANY = [
+    planted(
+        "company.yaml",
+        "    currency: HKD",
+        "    currency: EUR",
+        "listings[1].currency",
+        "no FX rate for EUR",
+        anchor="currency: EUR",
+        token="EUR",
+        id="listing-currency-without-fx-rate",
+    ),
+    planted(
+        "company.yaml",
+        "  HKD: 0.8924",
+        "  HKD: -0.8924",
+        "fx.HKD",
+        "FX rate must be positive",
+        anchor="HKD: -0.8924",
+        token="HKD",
+        id="fx-rate-must-be-positive",
+    ),
+    planted(
+        "company.yaml",
+        "    price: 135.90",
+        "    price: 180.00",
+        "listings[1].price",
+        "away from the ADS's per share",
+        anchor="180.00",
+        id="listing-prices-too-far-apart",
+    ),
+    planted(
+        "company.yaml",
+        "    phone: +852 3900 1201",
+        "    phone: +852 3900 1201\n    certifying: false",
+        "analysts",
+        "at least one analyst must certify",
+        anchor="- name: Mei Lin",
+        token="-",
+        id="no-certifying-analyst",
+    ),
+    planted(
+        "company.yaml",
+        "  fiscal_year_end: March",
+        "  fiscal_year_end: Mar",
+        "company.fiscal_year_end",
+        "month name",
+        anchor="fiscal_year_end: Mar",
+        token="Mar",
+        id="fiscal-year-end-must-be-a-month",
+    ),
+]
 
 
-def test_fx_rate_must_be_positive(note_copy: Path) -> None:
-    f = note_copy / "company.yaml"
-    edit(f, "  HKD: 0.8924", "  HKD: -0.8924")
-    expect(problems_of(note_copy), f, at(f, "HKD: -0.8924", "HKD"), "fx.HKD", "FX rate must be positive")
+@pytest.mark.parametrize(PLANTED, COMPANY)
+def test_company_yaml(
+    note_copy: Path,
+    file: str,
+    old: str,
+    new: str,
+    anchor: str,
+    token: str,
+    field: str,
+    words: tuple[str, ...],
+) -> None:
+    f = note_file(note_copy, file)
+    edit(f, old, new)
+    expect(problems_of(note_copy), f, at(f, anchor, token), field, *words)
 
 
 def test_bad_fx_rate_is_reported_once(note_copy: Path) -> None:
     edit(note_copy / "company.yaml", "  HKD: 0.8924", "  HKD: -0.8924")
     (problem,) = problems_of(note_copy)
     assert "FX rate must be positive" in problem
-
-
-def test_listing_prices_too_far_apart(note_copy: Path) -> None:
-    f = note_copy / "company.yaml"
-    edit(f, "    price: 135.90", "    price: 180.00")
-    expect(problems_of(note_copy), f, at(f, "180.00"), "listings[1].price", "away from the ADS's per share")
 
 
 def test_duplicate_listing_key(note_copy: Path) -> None:
@@ -242,37 +369,114 @@ def test_duplicate_listing_key(note_copy: Path) -> None:
     )
 
 
-def test_no_certifying_analyst(note_copy: Path) -> None:
-    f = note_copy / "company.yaml"
-    edit(f, "    phone: +852 3900 1201", "    phone: +852 3900 1201\n    certifying: false")
-    expect(
-        problems_of(note_copy),
-        f,
-        at(f, "- name: Mei Lin", "-"),
-        "analysts",
-        "at least one analyst must certify",
-    )
-
-
-def test_fiscal_year_end_must_be_a_month(note_copy: Path) -> None:
-    f = note_copy / "company.yaml"
-    edit(f, "  fiscal_year_end: March", "  fiscal_year_end: Mar")
-    expect(
-        problems_of(note_copy),
-        f,
-        at(f, "fiscal_year_end: Mar", "Mar"),
-        "company.fiscal_year_end",
-        "month name",
-    )
-
-
 # --------------------------------------------------------------------------- house.yaml
 
 
-def test_house_colours_must_be_hex(note_copy: Path) -> None:
-    f = note_copy.parent / "house.yaml"
-    edit(f, '  accent: "#D9822B"', '  accent: "orangey"')
-    expect(problems_of(note_copy), f, at(f, "orangey", "accent"), "colours.accent", "expected a colour like")
+HOUSE = [
+    planted(
+        "house.yaml",
+        '  accent: "#D9822B"',
+        '  accent: "orangey"',
+        "colours.accent",
+        "expected a colour like",
+        anchor="orangey",
+        token="accent",
+        id="colours-must-be-hex",
+    ),
+    # The problem is with the colours mapping as a whole, which starts at its first entry.
+    planted(
+        "house.yaml",
+        '  rule: "#C9D1D8"\n',
+        "",
+        "colours",
+        "colour 'rule' is required",
+        anchor="primary:",
+        token="primary",
+        id="colour-required",
+    ),
+    planted(
+        "house.yaml",
+        "    min_return: 0.0\n",
+        "    min_return: 0.20\n",
+        "rating_scheme[1].min_return",
+        "thresholds must fall from one rating to the next",
+        anchor="min_return: 0.20",
+        token="0.20",
+        id="rating-thresholds-must-fall",
+    ),
+    planted(
+        "house.yaml",
+        "  - name: Sell\n",
+        "  - name: Sell\n    min_return: -0.1\n",
+        "rating_scheme[2].min_return",
+        "the last rating catches everything below",
+        anchor="min_return: -0.1",
+        token="-0.1",
+        id="last-rating-has-no-threshold",
+    ),
+    planted(
+        "house.yaml",
+        "    min_return: 0.0\n",
+        "",
+        "rating_scheme[1].min_return",
+        "every rating but the last needs a min_return",
+        anchor="- name: Hold",
+        token="name",
+        id="rating-without-threshold",
+    ),
+    planted(
+        "house.yaml",
+        "logo: house-logo.svg",
+        "logo: missing.svg",
+        "logo",
+        "no file 'missing.svg' beside house.yaml",
+        token="missing.svg",
+        id="logo-missing",
+    ),
+    planted(
+        "house.yaml",
+        "logo: house-logo.svg",
+        "logo: ../house-logo.svg",
+        "logo",
+        "give the logo as a file name beside house.yaml",
+        token="../house-logo.svg",
+        id="logo-in-another-folder",
+    ),
+    planted(
+        "house.yaml",
+        "logo: house-logo.svg",
+        "logo: /etc/passwd",
+        "logo",
+        "give the logo as a file name beside house.yaml",
+        token="/etc/passwd",
+        id="logo-absolute-path",
+    ),
+    planted(
+        "house.yaml",
+        "logo: house-logo.svg",
+        "logo: house-logo.gif",
+        "logo",
+        "expected an .svg or .png file",
+        token="house-logo.gif",
+        id="logo-not-svg-or-png",
+    ),
+]
+
+
+@pytest.mark.parametrize(PLANTED, HOUSE)
+def test_house_yaml(
+    note_copy: Path,
+    file: str,
+    old: str,
+    new: str,
+    anchor: str,
+    token: str,
+    field: str,
+    words: tuple[str, ...],
+) -> None:
+    f = note_file(note_copy, file)
+    edit(f, old, new)
+    expect(problems_of(note_copy), f, at(f, anchor, token), field, *words)
 
 
 @pytest.mark.parametrize(
@@ -292,65 +496,6 @@ def test_house_colour_names_cannot_inject_css(note_copy: Path, name: str) -> Non
     # (the one after series5) either way.
     refused = ("keys are names of letters, digits, '_' and '-'", "colour names are letters, digits and '-'")
     assert any("house.yaml:18:3: colours" in p and any(r in p for r in refused) for p in found), found
-
-
-def test_house_colour_required(note_copy: Path) -> None:
-    f = note_copy.parent / "house.yaml"
-    edit(f, '  rule: "#C9D1D8"\n', "")
-    # The problem is with the colours mapping as a whole, which starts at its first entry.
-    expect(problems_of(note_copy), f, at(f, "primary:", "primary"), "colours", "colour 'rule' is required")
-
-
-@pytest.mark.parametrize(
-    ("old", "new", "anchor", "token", "field", "message"),
-    [
-        (
-            "    min_return: 0.0\n",
-            "    min_return: 0.20\n",
-            "min_return: 0.20",
-            "0.20",
-            "rating_scheme[1].min_return",
-            "thresholds must fall from one rating to the next",
-        ),
-        (
-            "  - name: Sell\n",
-            "  - name: Sell\n    min_return: -0.1\n",
-            "min_return: -0.1",
-            "-0.1",
-            "rating_scheme[2].min_return",
-            "the last rating catches everything below",
-        ),
-        (
-            "    min_return: 0.0\n",
-            "",
-            "- name: Hold",
-            "name",
-            "rating_scheme[1].min_return",
-            "every rating but the last needs a min_return",
-        ),
-    ],
-)
-def test_rating_thresholds(
-    note_copy: Path, old: str, new: str, anchor: str, token: str, field: str, message: str
-) -> None:
-    f = note_copy.parent / "house.yaml"
-    edit(f, old, new)
-    expect(problems_of(note_copy), f, at(f, anchor, token), field, message)
-
-
-@pytest.mark.parametrize(
-    ("logo", "message"),
-    [
-        ("missing.svg", "no file 'missing.svg' beside house.yaml"),
-        ("../house-logo.svg", "give the logo as a file name beside house.yaml"),
-        ("/etc/passwd", "give the logo as a file name beside house.yaml"),
-        ("house-logo.gif", "expected an .svg or .png file"),
-    ],
-)
-def test_logo_problems(note_copy: Path, logo: str, message: str) -> None:
-    f = note_copy.parent / "house.yaml"
-    edit(f, "logo: house-logo.svg", f"logo: {logo}")
-    expect(problems_of(note_copy), f, at(f, f"logo: {logo}", logo), "logo", message)
 
 
 def test_malformed_svg_logo(note_copy: Path) -> None:
@@ -491,22 +636,43 @@ def test_keys_used_twice(
 # --------------------------------------------------------------------------- valuation
 
 
-def test_discount_out_of_range(note_copy: Path) -> None:
-    f = note_copy / "valuation.yaml"
-    edit(f, "  discount: 0.30", "  discount: 1.5")
-    expect(problems_of(note_copy), f, at(f, "1.5"), "bridge[0].discount", "expected a value less than 1")
-
-
-def test_unknown_valuation_method(note_copy: Path) -> None:
-    f = note_copy / "valuation.yaml"
-    edit(f, "    method: EV/Sales\n        metric: rev_aidc", "    method: PS\n        metric: rev_aidc")
-    expect(
-        problems_of(note_copy),
-        f,
-        at(f, "method: PS", "PS"),
+VALUATION = [
+    planted(
+        "valuation.yaml",
+        "  discount: 0.30",
+        "  discount: 1.5",
+        "bridge[0].discount",
+        "expected a value less than 1",
+        anchor="1.5",
+        id="discount-out-of-range",
+    ),
+    planted(
+        "valuation.yaml",
+        "    method: EV/Sales\n        metric: rev_aidc",
+        "    method: PS\n        metric: rev_aidc",
         "methods[0].parts[2].method",
         "expected 'dividend yield', 'EV/EBIT', 'EV/EBITA', 'EV/EBITDA', 'EV/Sales', 'P/B', 'P/E' or 'P/S'",
-    )
+        anchor="method: PS",
+        token="PS",
+        id="unknown-valuation-method",
+    ),
+]
+
+
+@pytest.mark.parametrize(PLANTED, VALUATION)
+def test_valuation(
+    note_copy: Path,
+    file: str,
+    old: str,
+    new: str,
+    anchor: str,
+    token: str,
+    field: str,
+    words: tuple[str, ...],
+) -> None:
+    f = note_file(note_copy, file)
+    edit(f, old, new)
+    expect(problems_of(note_copy), f, at(f, anchor, token), field, *words)
 
 
 def test_pe_on_negative_earnings_is_refused_where_the_part_is_defined(note_copy: Path) -> None:
@@ -535,28 +701,54 @@ def test_negative_equity_is_bad_input_not_a_crash(note_copy: Path) -> None:
 # --------------------------------------------------------------------------- narrative
 
 
-def test_narrative_needs_a_risks_section(note_copy: Path) -> None:
-    f = note_copy / "narrative.yaml"
-    edit(f, "    risks: true\n", "")
-    expect(problems_of(note_copy), f, at(f, "- key: cloud", "-"), "sections", "add 'risks: true' to one")
-
-
-def test_cover_table_must_be_a_table(note_copy: Path) -> None:
-    f = note_copy / "narrative.yaml"
-    edit(f, "cover_table: summary", "cover_table: cloud-revenue")
-    expect(
-        problems_of(note_copy),
-        f,
-        at(f, "cover_table:", "cloud-revenue"),
+NARRATIVE = [
+    planted(
+        "narrative.yaml",
+        "    risks: true\n",
+        "",
+        "sections",
+        "add 'risks: true' to one",
+        anchor="- key: cloud",
+        token="-",
+        id="needs-a-risks-section",
+    ),
+    planted(
+        "narrative.yaml",
+        "cover_table: summary",
+        "cover_table: cloud-revenue",
         "cover_table",
         "the cover takes a table",
-    )
+        anchor="cover_table:",
+        token="cloud-revenue",
+        id="cover-table-must-be-a-table",
+    ),
+    planted(
+        "narrative.yaml",
+        "headline: >-\n",
+        "headline: >-\n  " + "Very long words. " * 15 + "\n",
+        "headline",
+        "240",
+        anchor="headline: >-",
+        token=">-",
+        id="headline-too-long",
+    ),
+]
 
 
-def test_headline_too_long(note_copy: Path) -> None:
-    f = note_copy / "narrative.yaml"
-    edit(f, "headline: >-\n", "headline: >-\n  " + "Very long words. " * 15 + "\n")
-    expect(problems_of(note_copy), f, at(f, "headline: >-", ">-"), "headline", "240")
+@pytest.mark.parametrize(PLANTED, NARRATIVE)
+def test_narrative(
+    note_copy: Path,
+    file: str,
+    old: str,
+    new: str,
+    anchor: str,
+    token: str,
+    field: str,
+    words: tuple[str, ...],
+) -> None:
+    f = note_file(note_copy, file)
+    edit(f, old, new)
+    expect(problems_of(note_copy), f, at(f, anchor, token), field, *words)
 
 
 def test_check_also_compiles_the_prose(note_copy: Path) -> None:
@@ -585,7 +777,7 @@ def test_all_problems_of_all_files_reported_at_once(note_copy: Path) -> None:
 
 
 def test_model_and_valuation_problems_reported_together(note_copy: Path) -> None:
-    edit(note_copy / "model.yaml", "sum: [ai_cloud, non_ai_cloud]", "sum: [ai_cloud, non_ai_clouds]")
+    edit(note_copy / "model.yaml", "sum: [ai_cloud, non_ai_cloud,", "sum: [ai_cloud, non_ai_clouds,")
     edit(note_copy / "valuation.yaml", "  discount: 0.30", "  discount: 1.5")
     text = "\n".join(problems_of(note_copy))
     assert "unknown line 'non_ai_clouds'" in text and "bridge[0].discount" in text
@@ -598,7 +790,7 @@ def test_model_and_valuation_problems_reported_together(note_copy: Path) -> None
 )
 def test_company_typo_does_not_hide_model_problems(note_copy: Path) -> None:
     edit(note_copy / "company.yaml", "    rounding: 5", "    rounding: true")
-    edit(note_copy / "model.yaml", "sum: [ai_cloud, non_ai_cloud]", "sum: [ai_cloud, non_ai_clouds]")
+    edit(note_copy / "model.yaml", "sum: [ai_cloud, non_ai_cloud,", "sum: [ai_cloud, non_ai_clouds,")
     text = "\n".join(problems_of(note_copy))
     assert "unknown line 'non_ai_clouds'" in text
 

@@ -76,7 +76,7 @@ def test_first_publication(model: Model) -> None:
 
 
 def test_revisions_table_from_the_previous_run(model: Model, published: PreviousVersion) -> None:
-    """Figure 57, FY28E: Old 317,090 (the published version's own run), New 319,551, +0.78%."""
+    """Figure 57, FY28E: Old 317,090 (the published version's own run), New 319,531, +0.77%."""
     spec = model.a.exhibits.tables["revisions"]
     table = build_table(
         "revisions",
@@ -86,8 +86,8 @@ def test_revisions_table_from_the_previous_run(model: Model, published: Previous
     )
     old, new, change = table.rows[0].cells[6:9]
     assert old == pytest.approx(317090)
-    assert new == pytest.approx(319551, abs=1)
-    assert change == pytest.approx(319551 / 317090 - 1, abs=1e-5)
+    assert new == pytest.approx(319531, abs=0.5)
+    assert change == pytest.approx(319531 / 317090 - 1, abs=1e-5)
 
 
 def test_a_line_the_previous_version_lacks_is_blank(model: Model, tmp_path: Path) -> None:

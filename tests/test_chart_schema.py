@@ -36,6 +36,7 @@ def test_every_spec_validates_against_the_vega_lite_schema(note: Path) -> None:
         prices=a.prices,
         illustrative_prices=a.company.note.illustrative_prices,
         render=capture,
+        datasets=a.datasets,
     )
     # Bridge charts are drawn only against a previous version (build.py), not here.
     declared = [c for c in a.exhibits.charts.values() if c.data != "bridge"]

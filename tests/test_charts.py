@@ -22,6 +22,7 @@ from reportgen.inputs.prices import PriceHistory
 from reportgen.inputs.schema import ChartSpec, CompanyFile, ExhibitsFile, House, ModelFile, ValuationFile
 from reportgen.model.engine import ModelRun, compile_model, run_model
 from reportgen.model.valuation import Valuation, build_valuation
+from reportgen.note import load_assumptions
 
 ROOT = Path(__file__).resolve().parent.parent
 FONTS = ROOT / "templates" / "assets" / "fonts"
@@ -524,7 +525,8 @@ def test_the_default_notes_declared_charts_build_and_render() -> None:
     run = run_model(compiled)
     valuation = build_valuation(load(DEFAULT_NOTE / "valuation.yaml", ValuationFile), run, company, house)
     register_fonts(FONTS)
-    charts = build_charts(exhibits.charts, run, valuation, company, house)
+    datasets = load_assumptions(DEFAULT_NOTE).datasets  # the evidence charts draw datasets.yaml
+    charts = build_charts(exhibits.charts, run, valuation, company, house, datasets=datasets)
     # A target bridge needs a previous version: bridge_exhibits draws it (tests/test_bridge_exhibits.py).
     assert charts.keys == tuple(k for k, s in exhibits.charts.items() if s.data != "bridge")
     for chart in charts:

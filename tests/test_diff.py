@@ -32,17 +32,17 @@ def test_one_growth_rate_shows_its_line_and_exactly_the_figures_it_moves(note_co
     edit(note_copy / "model.yaml", *GROWTH)
     code, out = _diff(str(DEFAULT_NOTE), str(note_copy))
     assert code == 1
-    # model.yaml line 29 is `    growth: {2027: 8.59, ...}` under `maas:`; the value starts in
+    # model.yaml line 34 is `    growth: {2027: 8.59, ...}` under `maas:`; the value starts in
     # column 20 (4 spaces + 'growth: {2027: ' = 19 characters before it).
-    assert f"{note_copy}/model.yaml:29:20  lines.maas.growth.2027: 8.59 -> 9.0" in out
+    assert f"{note_copy}/model.yaml:34:20  lines.maas.growth.2027: 8.59 -> 9.0" in out
     assert "Inputs changed: 1\n" in out
     # MaaS FY27E = FY26 base 1.0433 x (1 + growth): 1.0433 x 9.59 = 10.005 -> 1.0433 x 10 = 10.433.
     assert "MaaS revenues, FY27E: 10.0 -> 10.4" in out
     assert "1: FY27E MaaS value: 10.0052 -> 10.433" in out
     # FY26E is an input (1.0433, unchanged), so nothing for FY26E moves in the build table.
     assert "MaaS revenues, FY26E" not in out
-    # Prose quoting MaaS FY31E: 1.0433 x 9.59 x 5.38 x 2.46 x 1.96 x 1.69 = 438.62 (Rmb bn) before,
-    # 1.0433 x 10 x 5.38 x 2.46 x 1.96 x 1.69 = 457.37 after (growth 2028-31: 4.38, 1.46, 0.96, 0.69).
+    # Prose quoting MaaS FY31E: 1.0433 x 9.59 x 5.38 x 2.463 x 1.96 x 1.688 = 438.63 (Rmb bn) before,
+    # 1.0433 x 10 x 5.38 x 2.463 x 1.96 x 1.688 = 457.39 after (growth 2028-31: 4.38, 1.463, 0.96, 0.688).
     prose = [line for line in out.splitlines() if line.strip().startswith("bullets[1].text:")]
     assert len(prose) == 1 and "Rmb438.6bn" in prose[0].split(" -> ")[0] and "Rmb457.4bn" in prose[0]
     # The ADS target moves US$205 -> US$210 and the bridge says why: the segment revenue the
@@ -69,7 +69,7 @@ def test_a_target_move_prints_the_bridge_that_sums_to_it(note_copy: Path) -> Non
     labels = [s["driver"] for s in ads["steps"]]
     assert labels == ["Cloud Intelligence Group multiple", "Rounding to the target step"]
     # One driver takes the whole unrounded move: +1.0x on FY27E cloud revenue (Rmb227,110mn
-    # in the seed's Figure 57; the model's build gives 227,046, 0.03% lower) adds that much
+    # in the seed's Figure 57, which the model reproduces) adds that much
     # equity; per ADS: / 19,068mn diluted FY27E shares x 8 shares per ADS / Rmb7.005 per US$.
     by_hand = 227_110 / 19_068 * 8 / 7.005  # = US$13.60
     assert ads["steps"][0]["amount"] == pytest.approx(by_hand, rel=1e-3)

@@ -476,7 +476,7 @@ def test_unparsable_unit_and_bad_timeline_are_reported() -> None:
             tiny_model({"a": line("CNY mn", values=1.0)}, timelines={"t": {"first": 2027, "last": 2024}})
         )
     )
-    assert "before it starts" in got[("timelines", "t")]
+    assert "before it starts" in got[("timelines", "t", "last")]
 
 
 def test_all_problems_are_reported_at_once() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -65,3 +66,30 @@ def test_unknown_revision_and_missing_path_are_clean_errors(repo: Path) -> None:
         materialise("HEAD~2", repo / "assumptions" / "newco"),
     ):
         pass
+
+
+def test_committed_links_resolve_as_in_the_tree_and_nothing_else_comes_along(repo: Path) -> None:
+    notes = repo / "assumptions"
+    (notes / "shared").mkdir()
+    (notes / "shared" / "prices.csv").write_text("date\n")
+    (notes / "other").mkdir()
+    (notes / "other" / "model.yaml").write_text("other: 1\n")
+    note = notes / "acme"
+    (note / "prices.csv").symlink_to("../shared/prices.csv")  # a file among the assumptions
+    (note / "data").symlink_to("../shared")  # a folder among the assumptions
+    (note / "up").symlink_to("..")  # a loop through the assumptions folder
+    (note / "hosts").symlink_to("/etc/hosts")  # out of the repository
+    (note / "readme").symlink_to("../../README")  # out of the assumptions
+    (note / "gone.yaml").symlink_to("missing.yaml")  # dangling
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "links")
+    with materialise("HEAD", note) as (folder, _):
+        assert (folder / "prices.csv").read_text() == "date\n"
+        assert (folder / "data" / "prices.csv").read_text() == "date\n"
+        assert (folder / "up" / "acme" / "model.yaml").read_text() == "growth: 0.12\n"
+        assert not (folder.parent / "other").exists()  # the loop brought no other note along
+        for name in ("hosts", "readme", "gone.yaml"):
+            assert (folder / name).is_symlink() and not (folder / name).exists()
+        root = folder.parent.parent
+        for name in ("hosts", "readme"):  # pointing outside the temporary assumptions
+            assert not Path(os.path.realpath(folder / name)).is_relative_to(root / "assumptions")

@@ -51,5 +51,5 @@ def test_note_html_matches_golden(request: pytest.FixtureRequest, note: Path) ->
 
 def test_chart_specs_match_golden(request: pytest.FixtureRequest, model: Model) -> None:
     a = model.a
-    specs = build_chart_specs(a.exhibits.charts, model.run, model.valuation, a.company, a.house)
+    specs = build_chart_specs(a.exhibits.charts, model.run, model.valuation, a.company, a.house, a.datasets)
     _compare(request, "charts.json", json.dumps(specs, indent=1, sort_keys=True) + "\n")

@@ -18,7 +18,15 @@ import click
 from pydantic import BaseModel
 
 from reportgen.errors import ReportgenError
-from reportgen.inputs.schema import CompanyFile, ExhibitsFile, House, ModelFile, NarrativeFile, ValuationFile
+from reportgen.inputs.schema import (
+    CompanyFile,
+    DatasetsFile,
+    ExhibitsFile,
+    House,
+    ModelFile,
+    NarrativeFile,
+    ValuationFile,
+)
 from reportgen.results.schema import ResultsFile
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -31,6 +39,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "exhibits": ExhibitsFile,
     "narrative": NarrativeFile,
     "results": ResultsFile,
+    "datasets": DatasetsFile,
 }
 #: Where a note folder (assumptions/<slug>/) finds the schemas ``reportgen schema schemas/`` wrote.
 SCHEMA_REF = "../../schemas/{name}.schema.json"

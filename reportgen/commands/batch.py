@@ -13,11 +13,13 @@ import hashlib
 import itertools
 import os
 import resource
+import signal
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from contextlib import suppress
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Literal
 
@@ -221,35 +223,36 @@ def _warm_worker() -> None:
 
 
 class Runner:
-    """Runs ratings and builds on this process, a process pool or a Dask cluster."""
+    """Runs ratings and builds on this process, a pool of worker processes or a Dask cluster."""
 
     def __init__(self, executor: Executor = "local", jobs: int = 1, scheduler: str | None = None) -> None:
         self.executor, self.jobs, self.scheduler = executor, jobs, scheduler
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: Pool | None = None
         self._client: Any = None
 
     def __enter__(self) -> Runner:
         if self.executor == "dask":
             self._client = _dask_client(self.scheduler)
         elif self.jobs > 1:
-            self._pool = ProcessPoolExecutor(
-                self.jobs, mp_context=get_context("spawn"), initializer=_warm_worker
-            )
+            self._pool = Pool(self.jobs)
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        # Interrupted (SIGTERM, Ctrl-C) or failed: stop the workers now, never wait for their notes.
         if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+            self._pool.close(stop=kind is not None)
         if self._client is not None:
             self._client.close()
 
-    def map(self, fn: Callable[..., Any], *args: Iterable[Any]) -> Iterator[Any]:
-        """``fn`` over the arguments, results in order."""
+    def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        """``fn`` over the items, results in order."""
+        items = list(items)
         if self._client is not None:
-            return iter(self._client.gather(self._client.map(fn, *args, pure=False)))
+            return iter(self._client.gather(self._client.map(fn, items, pure=False)))
         if self._pool is not None:
-            return self._pool.map(fn, *args)
-        return map(fn, *args)
+            done = dict(self._pool.run(fn, items, _raise_crash))
+            return (done[i] for i in range(len(items)))
+        return map(fn, items)
 
     def builds(
         self, jobs: Sequence[Job], progress: Callable[[str, str], None] | None = None
@@ -258,18 +261,39 @@ class Runner:
         if self._client is not None:
             from distributed import as_completed as dask_completed
 
-            futures = self._client.map(build_job, list(jobs), pure=False)
-            for future in dask_completed(futures):
-                yield _outcome(future, "")
+            # A Dask worker runs elsewhere, in another folder: every path is made absolute here.
+            sent = [_absolute(j) for j in jobs]
+            futures = dict(zip(self._client.map(build_job, sent, pure=False), sent, strict=True))
+            for future in dask_completed(list(futures)):
+                yield _outcome(future, futures[future].folder.name)
         elif self._pool is not None:
-            pending: dict[Future[Outcome], str] = {
-                self._pool.submit(build_job, j): j.folder.name for j in jobs
-            }
-            for future in as_completed(pending):
-                yield _outcome(future, pending[future])
+            for _, outcome in self._pool.run(build_job, list(jobs), _crashed_build):
+                yield outcome
         else:
             for job in jobs:
                 yield build_job(job, progress)
+
+
+def _absolute(job: Job) -> Job:
+    previous = job.previous.absolute() if job.previous is not None else None
+    return replace(
+        job,
+        folder=job.folder.absolute(),
+        out_dir=job.out_dir.absolute(),
+        templates=job.templates.absolute(),
+        previous=previous,
+    )
+
+
+def _crashed_build(job: Job, why: str) -> Outcome:
+    slug = job.folder.name
+    return Outcome(
+        slug, "failed", f"{slug}: the worker process building it {why}; its previous output is untouched", 1
+    )
+
+
+def _raise_crash(item: Any, why: str) -> Any:
+    raise ReportgenError(f"a worker {why}")
 
 
 def _outcome(future: Any, slug: str) -> Outcome:
@@ -277,8 +301,145 @@ def _outcome(future: Any, slug: str) -> Outcome:
     try:
         result: Outcome = future.result()
     except Exception as exc:
-        return Outcome(slug or "?", "failed", f"{slug}: the worker building it died: {exc}", 1)
+        return Outcome(slug, "failed", f"{slug}: the worker building it died: {exc}", 1)
     return result
+
+
+# --------------------------------------------------------------------------- the local pool
+
+#: Seconds a worker is given to clean up (remove its staging folder) after SIGTERM before SIGKILL.
+STOP_GRACE = 3.0
+
+
+def _work(conn: Connection) -> None:
+    """A worker process: pay the imports once, then run each task it is sent, one at a time."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which stops us
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)  # unwinds the build: its staging folder is removed
+
+    signal.signal(signal.SIGTERM, stop)
+    _warm_worker()
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        fn, item = task
+        conn.send(fn(item))
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Connection
+    item: Any = None
+    busy: bool = False
+
+
+class Pool:
+    """Worker processes (spawned, so nothing of this process leaks into a build) that each run one
+    task at a time. The pool knows which task each worker holds, so a worker that dies (the OOM
+    killer's SIGKILL) fails that task alone: a new worker takes its place and the rest run on."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.context = get_context("spawn")
+        self.workers: list[_Worker] = []
+
+    def _start(self) -> _Worker:
+        ours, theirs = self.context.Pipe()
+        process = self.context.Process(target=_work, args=(theirs,), daemon=True, name="reportgen-worker")
+        process.start()
+        theirs.close()
+        worker = _Worker(process, ours)
+        self.workers.append(worker)
+        return worker
+
+    def run(
+        self, fn: Callable[[Any], Any], items: Sequence[Any], crashed: Callable[[Any, str], Any]
+    ) -> Iterator[tuple[int, Any]]:
+        """``(index, fn(item))`` for every item as each finishes; ``crashed(item, why)`` stands in
+        for the result of an item whose worker died holding it."""
+        todo = list(enumerate(items))[::-1]
+        while todo or any(w.busy for w in self.workers):
+            for worker in [w for w in self.workers if not w.busy and not w.process.is_alive()]:
+                self._drop(worker)  # died idle (sent its last result, then was killed): holds nothing
+            for worker in [w for w in self.workers if not w.busy]:
+                if todo and not self._give(worker, fn, todo[-1]):
+                    self._drop(worker)
+                elif todo:
+                    todo.pop()
+            while todo and len(self.workers) < min(self.size, len(items)):
+                worker = self._start()
+                if self._give(worker, fn, todo[-1]):
+                    todo.pop()
+                else:
+                    self._drop(worker)
+            busy = [w for w in self.workers if w.busy]
+            ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy]))
+            for worker in busy:
+                if worker.conn in ready or worker.process.sentinel in ready:
+                    index, item = worker.item
+                    result = self._result(worker)
+                    yield (
+                        (index, result) if result is not _DIED else (index, crashed(item, self._why(worker)))
+                    )
+
+    def _give(self, worker: _Worker, fn: Callable[[Any], Any], task: tuple[int, Any]) -> bool:
+        try:
+            worker.conn.send((fn, task[1]))
+        except OSError:  # the worker is gone: the task stays to do
+            return False
+        worker.item, worker.busy = task, True
+        return True
+
+    def _drop(self, worker: _Worker) -> None:
+        worker.process.join()
+        worker.conn.close()
+        self.workers.remove(worker)
+
+    def _result(self, worker: _Worker) -> Any:
+        try:
+            if worker.conn.poll():
+                result = worker.conn.recv()
+                worker.busy, worker.item = False, None
+                return result
+        except (EOFError, OSError):
+            pass
+        self._drop(worker)
+        return _DIED
+
+    @staticmethod
+    def _why(worker: _Worker) -> str:
+        code = worker.process.exitcode
+        if code is not None and code < 0:
+            try:
+                return f"was killed ({signal.Signals(-code).name})"
+            except ValueError:
+                return f"was killed (signal {-code})"
+        return f"exited (status {code})"
+
+    def close(self, *, stop: bool = False) -> None:
+        """Let idle workers go; with ``stop``, end busy ones too (SIGTERM, then SIGKILL)."""
+        for worker in self.workers:
+            with suppress(OSError):
+                worker.conn.send(None)
+            if stop:
+                worker.process.terminate()
+        deadline = time.monotonic() + STOP_GRACE
+        for worker in self.workers:
+            worker.process.join(max(0.0, deadline - time.monotonic()) if stop else None)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+            worker.conn.close()
+        self.workers = []
+
+
+_DIED = object()
 
 
 def _dask_client(scheduler: str | None) -> Any:

@@ -149,8 +149,9 @@ def _input_changes(old: Path, new: Path, old_label: str, new_label: str) -> Iter
     files = [(old / n, new / n, n) for n in NOTE_FILES]
     files.append((house_path_for(old), house_path_for(new), f"../{HOUSE_FILE}"))
     for p_old, p_new, name in files:
-        d_old, m_old = load_yaml(p_old)
-        d_new, m_new = load_yaml(p_new)
+        # Read as the loader reads them: links are followed only among the assumptions.
+        d_old, m_old = load_yaml(p_old, (old.parent, old))
+        d_new, m_new = load_yaml(p_new, (new.parent, new))
         for path, a, b in leaves(d_old, d_new):
             smap, label = (m_new, new_label) if b is not None else (m_old, old_label)
             mark = smap.mark(path)
@@ -278,7 +279,7 @@ def _narrative_texts(n: NarrativeFile) -> Iterator[tuple[Loc, str]]:
 
 def _rendered_prose(a: Assumptions, v: Valuation) -> dict[str, str]:
     """Each narrative text as the reader sees it (tags stripped); figure numbers left out."""
-    values = build_prose_values(a.run, v, a.company.company.reporting_currency)
+    values = build_prose_values(a.run, v, a.company.company.reporting_currency, a.datasets)
     prose = make_prose(values, make_filters(a.company, a.run.timeline), Exhibits(), a.narrative_source)
     out: dict[str, str] = {}
     for loc, text in _narrative_texts(a.narrative):
@@ -346,7 +347,7 @@ def _cells(table: Table) -> dict[tuple[str, str], tuple[str, float | None, bool]
 def _tables(a: Assumptions, v: Valuation) -> dict[str, Table]:
     # A bridge table compares with a previous version: here that is the bridge itself, shown apart
     # (with no bridge given, a bridge table builds to nothing).
-    return build_tables(a.exhibits.tables, TableInputs(a.run, v, a.company), "")
+    return build_tables(a.exhibits.tables, TableInputs(a.run, v, a.company, datasets=a.datasets), "")
 
 
 def _table_changes(
@@ -371,7 +372,7 @@ def _table_changes(
 
 
 def _chart_values(a: Assumptions, v: Valuation) -> dict[str, dict[tuple[str, str], Any]]:
-    specs = build_chart_specs(a.exhibits.charts, a.run, v, a.company, a.house)
+    specs = build_chart_specs(a.exhibits.charts, a.run, v, a.company, a.house, a.datasets)
     out: dict[str, dict[tuple[str, str], Any]] = {}
     for key, spec in specs.items():
         values: dict[tuple[str, str], Any] = {}

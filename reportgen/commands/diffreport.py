@@ -1,13 +1,22 @@
-"""NoteDiff -> text for a terminal, Markdown for a pull-request comment, JSON for tools."""
+"""NoteDiff -> text for a terminal, Markdown for a pull-request comment, JSON for tools.
+
+Labels and values come from the analyst's files, so each format escapes them for itself: the
+terminal gets no control characters (no escape sequences), Markdown gets no HTML and no
+Markdown markup (a label cannot add an image, a link or a tag to a pull-request comment), and
+JSON is written by ``json``.
+"""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from dataclasses import asdict
 from typing import Any
 
 from reportgen.commands.diff import NoteDiff, OutputChange
 from reportgen.compare.bridge import ListingBridge
+from reportgen.inputs.sources import CONTROL
 
 #: Text and Markdown list at most this many moved values per table or chart (JSON has all).
 SHOW_PER_EXHIBIT = 25
@@ -79,8 +88,22 @@ def _value(x: Any) -> str:
     return str(x)
 
 
+#: Characters Markdown may read as markup anywhere in a table cell (``<``, ``>``, ``&`` become entities).
+MARKDOWN_ACTIVE = re.compile(r"([\\`*_\[\]{}!|~#])")
+LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
+
+
+def _plain(text: str) -> str:
+    """One line of text with no control characters: what a terminal prints as it is."""
+    return CONTROL.sub("", LINE_BREAKS.sub(" ", str(text)))
+
+
 def render_text(d: NoteDiff) -> str:
     """For a terminal: inputs with file:line:col, moved figures grouped by exhibit, the bridge."""
+    return "\n".join(_plain(line) for line in _text_lines(d).split("\n"))
+
+
+def _text_lines(d: NoteDiff) -> str:
     out = [f"reportgen diff {d.old_label} -> {d.new_label}"]
     if not d.changed:
         return out[0] + "\nno changes\n"
@@ -103,7 +126,18 @@ def render_text(d: NoteDiff) -> str:
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|")
+    """Text for a Markdown table cell: HTML escaped, markup characters backslash-escaped, one line."""
+    return MARKDOWN_ACTIVE.sub(r"\\\1", html.escape(_plain(text), quote=False))
+
+
+def _code(text: str) -> str:
+    """Text for a code span in a table cell: no backtick can close it, no pipe can end the cell."""
+    return _plain(text).replace("`", "'").replace("|", "\\|")
+
+
+def _html(text: str) -> str:
+    """Text inside an HTML block (``<summary>``), where Markdown escapes would print as is."""
+    return html.escape(_plain(text))
 
 
 def render_markdown(d: NoteDiff) -> str:
@@ -113,7 +147,7 @@ def render_markdown(d: NoteDiff) -> str:
         return "\n".join([*out, "No changes.", "", ""])
     for head, rows in _bridges(d):
         out += [f"**Target bridge: {_md(head)}**", "", "| Step | Amount |", "| --- | ---: |"]
-        out += [f"| {_md(label)} | {value} |" for label, value in rows]
+        out += [f"| {_md(label)} | {_md(value)} |" for label, value in rows]
         out.append("")
     out += [
         f"**Inputs changed: {len(d.inputs)}**",
@@ -122,15 +156,16 @@ def render_markdown(d: NoteDiff) -> str:
         "| --- | --- | ---: | ---: |",
     ]
     out += [
-        f"| `{_md(i.where)}` | `{_md(i.field)}` | {_md(_value(i.old))} | {_md(_value(i.new))} |"
+        f"| `{_code(i.where)}` | `{_code(i.field)}` | {_md(_value(i.old))} | {_md(_value(i.new))} |"
         for i in d.inputs
     ]
     out += ["", f"**Figures moved: {len(d.outputs)}**", ""]
     for exhibit, items in _grouped(d.outputs).items():
-        out += [f"<details><summary>{_md(exhibit)} ({len(items)})</summary>", ""]
+        out += [f"<details><summary>{_html(exhibit)} ({len(items)})</summary>", ""]
         out += ["| Figure | Old | New | Change |", "| --- | ---: | ---: | ---: |"]
         out += [
-            f"| {_md(o.item)} | {_md(o.old)} | {_md(o.new)} | {_move(o)} |" for o in items[:SHOW_PER_EXHIBIT]
+            f"| {_md(o.item)} | {_md(o.old)} | {_md(o.new)} | {_md(_move(o))} |"
+            for o in items[:SHOW_PER_EXHIBIT]
         ]
         if len(items) > SHOW_PER_EXHIBIT:
             out.append(f"| … and {len(items) - SHOW_PER_EXHIBIT} more | | | |")

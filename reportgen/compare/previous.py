@@ -41,19 +41,9 @@ def previous_at(rev: str, folder: Path, label: str | None = None) -> PreviousVer
         try:
             return load_previous(old, label)
         except ReportgenError as exc:
-            # Name files as REV:path, never by the temporary checkout's path.
-            text = exc.format_message()
-            for tmp, shown in ((old, folder), (old.parent, folder.parent)):
-                text = text.replace(str(tmp), f"{rev}:{_relative(shown)}")
-            message = f"the previous version ({label}) cannot be loaded: {text}"
+            # materialise names files as REV:path, never by the temporary checkout's path.
+            message = f"the previous version ({label}) cannot be loaded: {exc.format_message()}"
             raise (ModelError if exc.exit_code == 2 else ReportgenError)(message) from None
-
-
-def _relative(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def previous_from_ledger(folder: Path, ledger: Ledger, note_date: dt.date) -> PreviousVersion | None:

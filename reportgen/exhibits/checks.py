@@ -8,14 +8,24 @@ exhibit once.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from difflib import get_close_matches
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
+from reportgen.exhibits.dataset_checks import (
+    DATASET_CHARTS,
+    DATASET_TABLES,
+    check_dataset_chart,
+    check_dataset_table,
+    check_image,
+)
 from reportgen.exhibits.formatting import MAX_PRINTABLE
+from reportgen.exhibits.images import Picture
 from reportgen.inputs.checks import checked_period, checked_span, unique_keys
+from reportgen.inputs.datasets import Dataset
 from reportgen.inputs.periods import Timeline
 from reportgen.inputs.schema import ChartSpec, ExhibitsFile, NarrativeFile, RowSpec, TableSpec, ValuationFile
 from reportgen.inputs.sourcemap import Loc, SourceMap, format_problem
@@ -39,17 +49,45 @@ def oversized(run: ModelRun, smap: SourceMap) -> Iterator[str]:
                     break
 
 
-def exhibits_checker(run: ModelRun, valuation: ValuationFile | None) -> Any:
+def exhibits_checker(
+    run: ModelRun,
+    valuation: ValuationFile | None,
+    datasets: Mapping[str, Dataset] | None = None,
+    folder: Path | None = None,
+    pictures: dict[str, Picture] | None = None,
+) -> Any:
+    """Every exhibit against what it draws: model lines, the valuation, datasets, picture files
+    (each picture that passes is kept in ``pictures``, so it is read once).
+
+    ``datasets`` is None when datasets.yaml has problems of its own: exhibits that show a dataset
+    are then not checked, rather than each reported as naming a missing one.
+    """
+
     def check(exhibits: BaseModel) -> Iterator[tuple[Loc, str]]:
         assert isinstance(exhibits, ExhibitsFile)
         for key in exhibits.tables.keys() & exhibits.charts.keys():
             yield ("charts", key), f"'{key}' is also a table key: exhibit keys must be unique"
+        for key in exhibits.images.keys() & (exhibits.tables.keys() | exhibits.charts.keys()):
+            yield ("images", key), f"'{key}' is also a table or chart key: exhibit keys must be unique"
         for key, table in exhibits.tables.items():
+            if table.kind in DATASET_TABLES:
+                if datasets is not None:
+                    yield from check_dataset_table(table, datasets, ("tables", key))
+                continue
+            if table.dataset is not None:
+                yield ("tables", key, "dataset"), f"a {table.kind} table shows model lines, not a dataset"
             yield from _check_table(run, table, ("tables", key))
             if valuation is not None:
                 yield from _check_valuation_table(table, valuation, ("tables", key))
         for key, chart in exhibits.charts.items():
+            if chart.kind in DATASET_CHARTS or chart.dataset is not None:
+                if datasets is not None:
+                    yield from check_dataset_chart(chart, datasets, ("charts", key))
+                continue
             yield from _check_chart(run, chart, ("charts", key))
+        for key, image in exhibits.images.items():
+            if folder is not None:
+                yield from check_image(image, folder, ("images", key), pictures)
 
     return check
 
@@ -214,13 +252,19 @@ def narrative_checker(exhibits: ExhibitsFile | None) -> Any:
         yield from unique_keys(narrative.sections, ("sections",), "section")
         if exhibits is None:
             return
-        known = [*exhibits.tables, *exhibits.charts]
+        known = [*exhibits.tables, *exhibits.charts, *exhibits.images]
         placed: dict[str, Loc] = {}
         spots: list[tuple[str, Loc]] = []
         if narrative.cover_table is not None:
             spots.append((narrative.cover_table, ("cover_table",)))
         for i, section in enumerate(narrative.sections):
-            spots += [(key, ("sections", i, "exhibits", j)) for j, key in enumerate(section.exhibits)]
+            for j, item in enumerate(section.exhibits):
+                if isinstance(item, str):
+                    spots.append((item, ("sections", i, "exhibits", j)))
+                    continue
+                if len(item) != 2:
+                    yield ("sections", i, "exhibits", j), "a row of exhibits pairs two: [left, right]"
+                spots += [(key, ("sections", i, "exhibits", j, k)) for k, key in enumerate(item)]
         for key, loc in spots:
             if key not in known:
                 hint = get_close_matches(key, known, n=1)

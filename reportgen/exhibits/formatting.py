@@ -7,12 +7,14 @@ a ratio on a zero or negative base prints "NM".
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from reportgen.errors import ModelError, RenderError
+from reportgen.inputs.datasets import CalendarQuarter, date_label
 from reportgen.inputs.periods import PeriodError, Timeline
 from reportgen.inputs.schema import CompanyFile
 from reportgen.inputs.units import SCALE_WORDS, Unit
@@ -204,6 +206,15 @@ def _period_filter(company: CompanyFile, timeline: Timeline) -> Callable[..., An
     return period
 
 
+def _date(value: Any) -> str:
+    """A dataset's date as the note prints dates: 7 May 2026 (a month: May 26; a quarter: 1Q26)."""
+    if isinstance(value, dt.date):
+        return date_label(value, "date")
+    if isinstance(value, CalendarQuarter):
+        return str(value)
+    raise RenderError(f"date: expected a date from a dataset, got {value!r}")
+
+
 def _target(t: Any) -> str:
     return fmt_money(t.fair_value, t.listing.symbol, step_decimals(t.listing.rounding))
 
@@ -217,6 +228,7 @@ for _name, _filter in (
     ("signed_pct", fmt_signed_pct),
     ("step_decimals", step_decimals),
     ("target", _target),
+    ("date", _date),
     ("cell_num", cell_num),
     ("cell_pct", cell_pct),
     ("cell_price", cell_price),

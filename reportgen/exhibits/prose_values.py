@@ -1,4 +1,4 @@
-"""The names the analyst's prose may quote: model lines, cases and valuation values, read-only.
+"""The names the analyst's prose may quote: model lines, cases, valuation values, datasets, read-only.
 
 The sandboxed prose sees nothing but what is built here, so a figure in a sentence is always
 one the model computed. Note types add their own names (a results note's reported quarter).
@@ -6,9 +6,11 @@ one the model computed. Note types add their own names (a results note's reporte
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+from reportgen.inputs.datasets import Column, Dataset
 from reportgen.inputs.units import Unit, parse_unit
 from reportgen.model.engine import ModelRun
 from reportgen.model.line import Quantity
@@ -34,7 +36,9 @@ class Namespace:
         raise AttributeError("model values are read-only")
 
 
-def build_prose_values(run: ModelRun, val: Valuation, reporting_currency: str) -> dict[str, Any]:
+def build_prose_values(
+    run: ModelRun, val: Valuation, reporting_currency: str, datasets: Mapping[str, Dataset] | None = None
+) -> dict[str, Any]:
     """The names the analyst's prose may use. Nothing else is reachable from the sandbox."""
     cases = Namespace(**{key: Namespace(**case.lines) for key, case in run.cases.items()})
     per_share = parse_unit(f"{reporting_currency} per share")
@@ -48,7 +52,27 @@ def build_prose_values(run: ModelRun, val: Valuation, reporting_currency: str) -
         methods=Namespace(**{m.key: _method_values(m, money, per_share) for m in val.methods}),
         lead=_method_values(val.lead, money, per_share),
     )
-    return {"lines": Namespace(**run.lines), "cases": cases, "val": val_ns}
+    data = Namespace(**{key: dataset_values(ds) for key, ds in (datasets or {}).items()})
+    return {"lines": Namespace(**run.lines), "cases": cases, "val": val_ns, "data": data}
+
+
+def dataset_values(ds: Dataset) -> Namespace:
+    """``data.<dataset>["<row>"]``: the row's value (its unit attached) when the dataset names a
+    value column, else the row's cells by column (``data.prices["Qwen3-Max"].output``)."""
+    if ds.key_column is None:
+        return Namespace()
+    k = ds.index(ds.key_column)
+    rows: dict[str, Any] = {}
+    for row in ds.rows:
+        cells = {c.key: _cell(v, c) for c, v in zip(ds.columns, row, strict=True)}
+        rows[str(row[k])] = cells[ds.value_column] if ds.value_column else Namespace(**cells)
+    return Namespace(**rows)
+
+
+def _cell(value: Any, column: Column) -> Any:
+    if isinstance(value, float) and column.unit is not None:
+        return Quantity(value, column.unit)
+    return value
 
 
 def _method_values(m: MethodValue, money: Unit, per_share: Unit) -> Namespace:

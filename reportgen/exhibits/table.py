@@ -6,9 +6,11 @@ the cells. Kept apart from the builders so that each family imports the model, n
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from reportgen.inputs.datasets import Dataset
 from reportgen.inputs.schema import CompanyFile
 from reportgen.inputs.units import Unit, UnitError, parse_unit
 from reportgen.model.line import Line
@@ -48,6 +50,8 @@ class Row:
     kind: Kind = "num"
     decimals: int = 0
     style: tuple[str, ...] = ()
+    #: Decimals per cell where they differ by cell (a dataset's figures, printed as typed).
+    cell_decimals: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,12 @@ class Table:
     stub: str = ""
     #: (row, column) cells set apart, e.g. a sensitivity grid's base case.
     marks: tuple[tuple[int, int], ...] = field(default=())
+    #: The class marked cells carry: "base" (a grid's base case, boxed), "best" (a comparison's best, bold).
+    mark_class: str = "base"
+    #: Relative column widths (the row label's first), for text tables that wrap; empty: automatic.
+    widths: tuple[float, ...] = field(default=())
+    #: "evidence" for a dataset's table: headers wrap (long names, units) as its text does.
+    css: str = ""
 
     def marked(self, row: int, column: int) -> bool:
         return (row, column) in self.marks
@@ -118,3 +128,5 @@ class TableInputs:
     #: A ``compare.bridge.Bridge``, typed loosely: compare is a later stage than exhibits, and only
     #: the bridge table's builder (which lives there) reads it.
     bridge: object | None = None
+    #: The note's datasets, by key (dataset tables).
+    datasets: Mapping[str, Dataset] = field(default_factory=dict)

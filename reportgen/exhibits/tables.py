@@ -21,7 +21,8 @@ def build_table(key: str, spec: TableSpec, inputs: TableInputs, default_source: 
     table: Table | None = TABLE_KINDS[spec.kind](key, spec, inputs)
     if table is None:
         return None
-    return replace(table, source=f"Source: {spec.source}" if spec.source else default_source)
+    # A declared source wins; a table that knows its own (a dataset's citation) keeps it.
+    return replace(table, source=f"Source: {spec.source}" if spec.source else table.source or default_source)
 
 
 def build_tables(specs: dict[str, TableSpec], inputs: TableInputs, default_source: str) -> dict[str, Table]:

@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
 
 from pydantic import BaseModel
 
@@ -21,6 +20,7 @@ from reportgen.inputs.periods import MONTHS, PeriodError, Timeline
 from reportgen.inputs.schema import CompanyFile, House, Listing
 from reportgen.inputs.sourcemap import Loc
 from reportgen.inputs.sources import read_input
+from reportgen.inputs.svgsafe import svg_problems
 
 HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
 COLOUR_NAME = re.compile(r"[a-z][a-z0-9-]{0,31}")
@@ -55,15 +55,6 @@ def check_house(house: BaseModel) -> Iterator[tuple[Loc, str]]:
             yield ("colours", name), f"expected a colour like '#0B3C5D', got {value!r}"
 
 
-def _is_svg(raw: bytes) -> bool:
-    """Well-formed XML whose root is <svg>: what WeasyPrint and browsers can draw."""
-    try:
-        root = ElementTree.fromstring(raw)
-    except ElementTree.ParseError:
-        return False
-    return root.tag.rsplit("}", 1)[-1] == "svg"
-
-
 def logo_checker(folder: Path) -> Any:
     def check(house: BaseModel) -> Iterator[tuple[Loc, str]]:
         assert isinstance(house, House)
@@ -82,9 +73,14 @@ def logo_checker(folder: Path) -> Any:
             except AssumptionsError as exc:
                 yield ("logo",), exc.problems[0].split(": ", 1)[-1]
                 return
-            ok = _is_svg(raw) if path.suffix.lower() == ".svg" else raw[:8] == b"\x89PNG\r\n\x1a\n"
-            if not ok:
-                yield ("logo",), f"{house.logo!r} is not a readable {path.suffix.lower()[1:].upper()} image"
+            if path.suffix.lower() == ".svg":
+                # Published as is beside the HTML twin and drawn in the PDF: nothing but drawing.
+                for problem in svg_problems(raw):
+                    unreadable = any(w in problem for w in ("not well-formed", "not readable", "not <svg>"))
+                    what = "is not a readable SVG image" if unreadable else "is not safe to publish"
+                    yield ("logo",), f"{house.logo!r} {what}: {problem}"
+            elif raw[:8] != b"\x89PNG\r\n\x1a\n":
+                yield ("logo",), f"{house.logo!r} is not a readable PNG image"
 
     return check
 

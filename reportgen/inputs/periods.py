@@ -35,6 +35,14 @@ class PeriodError(ValueError):
     """A period that is not on a timeline, or a key that is not a period."""
 
 
+class TimelineBoundError(PeriodError):
+    """A timeline whose ``last`` period is before its first, or too far after it."""
+
+
+#: Most periods a timeline may have: a century of quarters.
+MAX_PERIODS = 400
+
+
 def parse_quarter(key: Period) -> tuple[int, int, bool]:
     """'3QFY26' -> (2026, 3, True); '4Q25' -> (2025, 4, False)."""
     match = _QUARTER.fullmatch(str(key).strip().upper())
@@ -127,14 +135,14 @@ def make_timeline(
     fiscal: bool,
     year_end: str = "December",
 ) -> Timeline:
-    """Build a timeline from its first and last periods; PeriodError if they do not make one."""
+    """Build a timeline from its first and last periods; PeriodError if they do not make one.
+
+    The number of periods is worked out from ``first`` and ``last`` before any list is built, so
+    ``last: 300000000`` is refused at once instead of after allocating gigabytes.
+    """
     if kind == "quarterly":
         (y0, q0, _), (y1, q1, _) = parse_quarter(first), parse_quarter(last)
-        periods: list[Period] = []
-        y, q = y0, q0
-        while (y, q) <= (y1, q1):
-            periods.append(_quarter_key(y, q, fiscal))
-            y, q = (y + 1, 1) if q == 4 else (y, q + 1)
+        count = (y1 * 4 + q1) - (y0 * 4 + q0) + 1
     else:
         if (
             isinstance(first, bool)
@@ -143,11 +151,22 @@ def make_timeline(
             or not isinstance(last, int)
         ):
             raise PeriodError("annual timelines run between years, e.g. first: 2024, last: 2030")
+        count = last - first + 1
+    if count < 1:
+        raise TimelineBoundError(f"the timeline ends ({last}) before it starts ({first})")
+    if count > MAX_PERIODS:
+        raise TimelineBoundError(
+            f"a timeline of {count} periods is longer than any note needs (at most {MAX_PERIODS})"
+        )
+    periods: list[Period] = []
+    if kind == "quarterly":
+        y, q = y0, q0
+        while (y, q) <= (y1, q1):
+            periods.append(_quarter_key(y, q, fiscal))
+            y, q = (y + 1, 1) if q == 4 else (y, q + 1)
+    else:
+        assert isinstance(first, int) and isinstance(last, int)
         periods = list(range(first, last + 1))
-    if not periods:
-        raise PeriodError(f"the timeline ends ({last}) before it starts ({first})")
-    if len(periods) > 400:
-        raise PeriodError(f"a timeline of {len(periods)} periods is longer than any note needs")
     line = Timeline(key, kind, tuple(periods), None, fiscal, year_end)
     actual = line.normalise(last_actual) if last_actual is not None else None
     return Timeline(key, kind, tuple(periods), actual, fiscal, year_end)

@@ -493,6 +493,24 @@ class TableSpec(Strict):
     source: str | None = None
     notes: list[str] = Field(default_factory=list)
     line_notes: bool = Field(default=True, description="Print the shown lines' notes as footnotes.")
+    dataset: str | None = Field(
+        default=None, description="text/comparison: the dataset of datasets.yaml shown."
+    )
+    columns: list[str] = Field(
+        default_factory=list,
+        description="text/comparison: dataset columns shown, the first as the row label.",
+    )
+    highlight: list[str] = Field(
+        default_factory=list,
+        description="text/comparison: rows (by their first column) set apart: our company.",
+    )
+    best: dict[str, Literal["max", "min"]] = Field(
+        default_factory=dict,
+        description="comparison: per column, whether the highest or lowest value is best.",
+    )
+    widths: list[float] = Field(
+        default_factory=list, description="text: relative column widths, one per shown column."
+    )
 
 
 class SeriesSpec(Strict):
@@ -502,6 +520,13 @@ class SeriesSpec(Strict):
     yoy: str | None = None
     share: list[str] | None = Field(default=None, description="[part, whole].")
     label: str | None = None
+
+
+class Event(Strict):
+    """A dated annotation on a dated series: a launch, a price cut."""
+
+    date: dt.date
+    text: str = Field(max_length=60)
 
 
 class ChartSpec(Strict):
@@ -525,13 +550,61 @@ class ChartSpec(Strict):
     width: Literal["full", "half"] = "full"
     height: int | None = Field(default=None, ge=80, le=600)
     source: str | None = None
+    dataset: str | None = Field(
+        default=None, description="Draw a dataset of datasets.yaml instead of model lines (dataset kinds)."
+    )
+    x: str | None = Field(
+        default=None, description="Dataset charts: the column along the category/date axis."
+    )
+    y: list[str] = Field(default_factory=list, description="Dataset charts: value columns, one series each.")
+    series: str | None = Field(
+        default=None, description="Dataset charts in long form: the column whose values name the series."
+    )
+    label: str | None = Field(default=None, description="scatter: the column naming each point.")
+    sort: Literal["ascending", "descending"] | None = Field(
+        default=None, description="category_bars: order the bars by their (first) value, a leaderboard."
+    )
+    limit: int | None = Field(
+        default=None, ge=1, le=60, description="category_bars: the first N after sorting."
+    )
+    orientation: Literal["vertical", "horizontal"] = "vertical"
+    stack: Literal["grouped", "stacked", "normalised"] = Field(
+        default="grouped", description="category_bars with several series: side by side, stacked, or 100%."
+    )
+    highlight: list[str] = Field(
+        default_factory=list,
+        description="Categories (or series) drawn in the accent colour: the covered company.",
+    )
+    mark: Literal["line", "area"] = Field(default="line", description="dated_series: lines or stacked areas.")
+    events: list[Event] = Field(default_factory=list, description="dated_series: dated annotations.")
+    others: str | None = Field(
+        default=None,
+        description="donut: label of the remainder to 100% (e.g. 'Others'), computed, not typed.",
+    )
+
+
+class ImageSpec(Strict):
+    """A picture from the note folder: a diagram we drew, with its caption, source and alternative text."""
+
+    file: str = Field(
+        description="PNG, JPEG or SVG in the note folder (SVG without scripts or external links)."
+    )
+    title: str
+    alt: str = Field(
+        min_length=10, max_length=1200, description="What the picture shows, for screen readers."
+    )
+    source: str = Field(
+        description="Who made it and from what: 'Harbourline Research, based on company data'."
+    )
+    width: Literal["full", "half"] = "full"
 
 
 class ExhibitsFile(Strict):
-    """exhibits.yaml: every table and chart the note can place, by key."""
+    """exhibits.yaml: every table, chart and image the note can place, by key."""
 
     tables: dict[str, TableSpec] = Field(default_factory=dict)
     charts: dict[str, ChartSpec] = Field(default_factory=dict)
+    images: dict[str, ImageSpec] = Field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- narrative.yaml
@@ -551,7 +624,10 @@ class Section(Strict):
     title: str
     paragraphs: list[str] = Field(default_factory=list)
     key_points: list[str] = Field(default_factory=list, description="Side-column callouts.")
-    exhibits: list[str] = Field(default_factory=list, description="Table and chart keys from exhibits.yaml.")
+    exhibits: list[str | list[str]] = Field(
+        default_factory=list,
+        description="Table, chart and image keys of exhibits.yaml; [a, b]: two side by side on one row.",
+    )
     risks: bool = Field(default=False, description="Print the note's risks here.")
     new_page: bool = Field(default=False, description="Start this section on a new page.")
 
@@ -572,3 +648,81 @@ class NarrativeFile(Strict):
     cover_table: str | None = Field(default=None, description="Table key shown on the cover.")
     sections: list[Section] = Field(min_length=1)
     risks: list[Risk] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------- datasets.yaml
+
+ColumnType = Literal[
+    "date", "week", "month", "quarter", "period", "category", "text", "number", "percent", "rank", "symbol"
+]
+
+
+class ColumnSpec(Strict):
+    """One dataset column: its type (how cells are read and printed) and, for numbers, the unit."""
+
+    type: ColumnType = Field(
+        description="date (2026-05-07), week (the week's Monday, a date), month (2026-04), quarter (1Q26), "
+        "period (a fiscal label as printed), category, text, number, percent (written 12.5%), "
+        "rank (1, 2, ...), symbol (a mark such as a tick, explained in the dataset's symbols)."
+    )
+    label: str | None = Field(default=None, description="Header as printed; default: the column's key.")
+    unit: str | None = Field(
+        default=None, description="number columns: 'USD per mn tokens', 'bn tokens', 'mn'."
+    )
+    decimals: int | None = Field(
+        default=None, ge=0, le=4, description="Printed decimals (default: as typed)."
+    )
+
+
+class Citation(Strict):
+    """Where a dataset comes from: printed as the exhibit's Source line."""
+
+    publisher: str = Field(
+        description="Who published the data: 'OpenRouter', 'IDC', 'Alibaba (company data)'."
+    )
+    title: str | None = Field(default=None, description="The document, page or release.")
+    as_of: dt.date | None = Field(default=None, description="The date the data is as of (or was read).")
+    url: str | None = Field(default=None, pattern=r"^https://[^\s<>\"]+$", max_length=300)
+    kind: Literal["third_party", "company", "own"] = Field(
+        default="third_party",
+        description="third_party: another firm's data; company: the covered company's; own: our analysis.",
+    )
+
+
+class Symbol(Strict):
+    """One mark a symbol column may hold, and what it means (printed as the table's legend)."""
+
+    symbol: str = Field(min_length=1, max_length=3)
+    meaning: str = Field(min_length=1, max_length=80)
+
+
+class DatasetSpec(Strict):
+    """A table of facts that are not the model's: market sizes, shares, leaderboards, prices, dates."""
+
+    title: str
+    file: str | None = Field(
+        default=None, description="A CSV file in the note folder (first row: the column keys, in order)."
+    )
+    rows: list[list[Any]] | None = Field(default=None, description="The rows inline, instead of a file.")
+    columns: dict[str, ColumnSpec] = Field(description="Every column, in order, with its type.")
+    key: str | None = Field(default=None, description="The column whose values name the rows (unique).")
+    value: str | None = Field(
+        default=None, description="The column prose quotes by row name: data.<dataset>['<row>']."
+    )
+    symbols: list[Symbol] = Field(
+        default_factory=list, description="Legend of symbol cells: [{symbol: ✓, meaning: available}]."
+    )
+    source: Citation
+    notes: list[str] = Field(default_factory=list, description="Footnotes printed under its exhibits.")
+
+    @model_validator(mode="after")
+    def _one_source_of_rows(self) -> DatasetSpec:
+        if (self.file is None) == (self.rows is None):
+            raise ValueError("give the rows either in a CSV file (file:) or inline (rows:), not both")
+        return self
+
+
+class DatasetsFile(Strict):
+    """datasets.yaml: the evidence a note shows beside its model, each dataset with its source."""
+
+    datasets: dict[str, DatasetSpec] = Field(default_factory=dict)

@@ -21,7 +21,7 @@ from reportgen.inputs.schema import CompanyFile, House, ModelFile, ValuationFile
 from reportgen.inputs.sourcemap import Loc
 from reportgen.model.engine import CompiledModel, ModelRun, compile_model
 from reportgen.model.methods import method
-from reportgen.model.sensitivity import check_input
+from reportgen.model.sensitivity import check_input, check_ranges, check_work
 from reportgen.model.valuation import Valuation, build_valuation
 
 
@@ -60,11 +60,16 @@ def valuation_checker(
             return
         # Everything is declared right: now compute, so a DCF that cannot be valued
         # (WACC below growth, a negative terminal cash flow) is named at its line.
+        bounded = list(check_work(valuation))  # before anything is valued
+        yield from bounded
+        if bounded:
+            return
         try:
             result = build_valuation(valuation, run, company, house)
         except ValuationError as exc:
             yield exc.loc, exc.detail
             return
+        yield from check_ranges(valuation, run, company, house)
         out.append(result)
 
     return check

@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from reportgen.errors import ModelError
-from reportgen.inputs.periods import Period, PeriodError, Timeline, make_timeline
+from reportgen.inputs.periods import Period, PeriodError, Timeline, TimelineBoundError, make_timeline
 from reportgen.inputs.schema import CompanyFile, LineSpec, ModelFile, RatioSpec
 from reportgen.inputs.units import Unit, UnitError, parse_unit
 from reportgen.model.expr import Env, Formula, FormulaError, evaluate, formula_unit, parse_formula
@@ -105,6 +105,15 @@ class ModelRun:
 
     def line(self, key: str, case: str | None = None) -> Line:
         return (self.cases[case] if case else self.base).lines[key]
+
+
+class OverflowModelError(ModelError):
+    """A line whose values overflow to infinity; ``loc`` is where model.yaml declares it, so the
+    loader can name the file, line and column."""
+
+    def __init__(self, loc: Loc, detail: str) -> None:
+        self.loc, self.detail = loc, detail
+        super().__init__(f"model.yaml: {'.'.join(str(s) for s in loc)}: {detail}")
 
 
 # --------------------------------------------------------------------------- compile
@@ -211,6 +220,8 @@ def _timelines(spec: ModelFile, company: CompanyFile, problems: list[Problem]) -
                 fiscal=fiscal,
                 year_end=year_end,
             )
+        except TimelineBoundError as exc:  # named at `last`: that is what runs too far (or short)
+            problems.append((("timelines", key, "last"), str(exc)))
         except PeriodError as exc:
             problems.append((("timelines", key), str(exc)))
     return out
@@ -420,9 +431,10 @@ def _run_case(case: Case, model: CompiledModel) -> dict[str, Line]:
         values = _evaluate(d, computed, case.defs, model)
         for period, v in zip(d.timeline.periods, values, strict=True):
             if math.isinf(v):
-                raise ModelError(
-                    f"model.yaml: lines.{key}: {d.timeline.label(period)} is too large to compute "
-                    f"(overflow) in the {case.label.lower()}"
+                raise OverflowModelError(
+                    ("lines", key),
+                    f"{d.timeline.label(period)} is too large to compute (overflow) in the "
+                    f"{case.label.lower()}: check the units and growth rates",
                 )
         computed[key] = values
     parents = {child: k for k, d in case.defs.items() for child in d.children}

@@ -9,6 +9,7 @@ would print had the analyst written that input.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -114,10 +115,62 @@ def input_loc(v: ValuationFile, path: str) -> Loc:
     return tuple(loc)
 
 
+#: Most valuations one note may ask for: its own, both ends of each football-field range and every
+#: cell of every grid, each a full re-run of build_valuation.
+MAX_VALUATIONS = 2_000
+#: Most methods and parts valued over all those valuations (valuations x (methods + parts)): a note
+#: of a thousand parts gets a couple of hundred valuations, not tens of thousands (minutes of work).
+MAX_VALUED_ITEMS = 200_000
+
+
+def check_work(v: ValuationFile) -> Iterator[tuple[Loc, str]]:
+    """Refuse, before anything is valued, a valuation.yaml asking for more work than a note needs,
+    named at the range or grid that takes it over the bound."""
+    size = sum(1 + len(m.parts) for m in v.methods)
+    asks: list[tuple[Loc, int, str]] = [(("methods",), 1, "valuing the methods")]
+    asks += [(("methods", i, "range"), 2, "this range") for i, m in enumerate(v.methods) if m.range]
+    asks += [
+        (("sensitivities", i), len(g.rows.values) * len(g.columns.values), "this grid")
+        for i, g in enumerate(v.sensitivities)
+    ]
+    count = 0
+    for loc, n, what in asks:
+        count += n
+        if count > MAX_VALUATIONS or count * size > MAX_VALUED_ITEMS:
+            yield (
+                loc,
+                f"{what} takes the note to {count:,} valuations of {size:,} methods and parts; a note may "
+                f"ask for at most {MAX_VALUATIONS:,} valuations and {MAX_VALUED_ITEMS:,} method and part "
+                "values in all: use fewer grids, grid values or parts",
+            )
+            return
+
+
+def check_ranges(
+    v: ValuationFile, run: ModelRun, company: CompanyFile, house: House
+) -> Iterator[tuple[Loc, str]]:
+    """Each football-field range valued at both ends; an end that cannot be valued is named where
+    it is written (the method's ``range.low`` or ``range.high``), not at the input it edits."""
+    for i, spec in enumerate(v.methods):
+        if spec.range is None:
+            continue
+        for end in ("low", "high"):
+            x = getattr(spec.range, end)
+            try:
+                build_valuation(with_input(v, spec.range.input, x), run, company, house)
+            except ValuationError as exc:
+                yield (
+                    ("methods", i, "range", end),
+                    f"with {spec.range.input} at {x:g} the valuation fails: {exc.detail}",
+                )
+
+
 def add_sensitivities(
     val: Valuation, v: ValuationFile, run: ModelRun, company: CompanyFile, house: House
 ) -> Valuation:
     """``val`` with its declared grids and each method's football-field range filled in."""
+    for loc, message in check_work(v):  # the loader has refused this already; never compute it
+        raise ValuationError(loc, message)
     grids = tuple(
         _grid(spec.key, spec.rows, spec.columns, spec.listing, v, run, company, house)
         for spec in v.sensitivities

@@ -1,11 +1,28 @@
 """Content-addressed cache: an artefact whose inputs hash the same is read back, never rebuilt.
 
 Entries are text files named by the hash of everything that determines them (for a chart: its
-spec, the renderer's version and the fonts). Each entry starts with the checksum of its body, so
-a truncated or corrupted file is detected, deleted and rebuilt instead of being published. Writes
-go to a private temporary name and are renamed into place, so builds running side by side (``--jobs``,
-several runners on one disk) never read each other's half-written entries; the last writer wins with
-identical bytes. The cache is an optimisation only: any error reading or writing it is ignored.
+spec, the renderer's version and the fonts). Each entry starts with the checksum of the rest, then
+the key it was stored under, then its body, so a truncated or corrupted file is detected, deleted
+and rebuilt instead of being published. Writes go to a private temporary name and are renamed into
+place, so builds running side by side (``--jobs``, several runners on one disk) never read each
+other's half-written entries; the last writer wins with identical bytes. The cache is an
+optimisation only: any error reading or writing it is ignored.
+
+A checksum proves an entry is whole, not that we wrote it: anyone who can write the folder (a
+shared CI cache restored from another branch, say) can recompute it. So what the disk gives back
+is checked again before it is served, and anything doubtful is simply drawn again:
+
+- the entry must name the key it is read under, so a valid entry filed under another spec's key
+  (a chart for other data) is a miss, even though its checksum holds;
+- every SVG in it (a chart, or each chart of a stored chart set) must pass
+  :func:`reportgen.inputs.svgsafe.svg_problems`: nothing we draw has a script, a remote reference
+  or a style sheet, so an entry with one was not drawn by us and is never published;
+- no entry is read or written through a link leading out of the cache folder.
+
+Re-rendering to compare would defeat the cache, and a signature would need a secret kept beside the
+entries it signs; these checks bound what a forged entry can do to drawing a wrong-looking chart
+of safe SVG, which the build keys (``output/state.py``) and the output folder's checks make the
+owner's own business.
 """
 
 from __future__ import annotations
@@ -19,6 +36,8 @@ from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
+
+from reportgen.inputs.svgsafe import svg_problems
 
 #: Bump when the entry format changes: old entries then simply stop matching.
 CACHE_FORMAT = "1"
@@ -73,7 +92,8 @@ class TextCache:
         """The entry, if present and intact; a damaged file is removed so the next write replaces it."""
         text = self.memory.get(key)
         if text is None and self.folder is not None:
-            text = self._read(self._path(key))
+            path = self._path(key)
+            text = self._read(path, key) if self._inside(path) else None
             if text is not None:
                 self._remember(key, text)
         if text is None:
@@ -90,11 +110,13 @@ class TextCache:
         if self.folder is None:
             return
         path = self._path(key)
-        body = text.encode("utf-8")
+        rest = key.encode("utf-8") + b"\n" + text.encode("utf-8")
         tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+            if not self._inside(path):
+                return  # a link out of the cache folder: never written through
+            tmp.write_bytes(hashlib.sha256(rest).hexdigest().encode() + b"\n" + rest)
             os.replace(tmp, path)
         except OSError:
             with suppress(OSError):
@@ -104,6 +126,12 @@ class TextCache:
         assert self.folder is not None
         return self.folder / key[:2] / key
 
+    def _inside(self, path: Path) -> bool:
+        """Whether ``path``'s folder really lies in the cache folder (no link leads out of it)."""
+        assert self.folder is not None
+        folder = os.path.realpath(self.folder)
+        return os.path.realpath(path.parent) == os.path.join(folder, path.parent.name)
+
     def _remember(self, key: str, text: str) -> None:
         self.memory[key] = text
         self.memory.move_to_end(key)
@@ -111,20 +139,48 @@ class TextCache:
             self.memory.popitem(last=False)
 
     @staticmethod
-    def _read(path: Path) -> str | None:
+    def _read(path: Path, key: str) -> str | None:
         try:
             raw = path.read_bytes()
         except OSError:
             return None
-        check, _, body = raw.partition(b"\n")
-        if hashlib.sha256(body).hexdigest().encode() != check:
+        check, _, rest = raw.partition(b"\n")
+        stored, _, body = rest.partition(b"\n")
+        text = None
+        if hashlib.sha256(rest).hexdigest().encode() == check and stored == key.encode("utf-8"):
+            with suppress(UnicodeDecodeError):
+                text = body.decode("utf-8")
+        if text is None or not _safe_svgs(text):
             with suppress(OSError):
-                path.unlink()  # damaged: never served, rewritten by the next render
+                path.unlink()  # damaged, misfiled or not ours: never served, rewritten by the next render
             return None
-        try:
-            return body.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
+        return text
+
+
+def _safe_svgs(text: str) -> bool:
+    """Every SVG an entry holds (the entry itself, or the ``svg`` texts of a stored chart set) is safe."""
+    if text.lstrip().startswith("<"):
+        return not svg_problems(text.encode("utf-8"))
+    if "<svg" not in text:
+        return True
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return False
+    found: list[str] = []
+    _strings(data, found)
+    return all(not svg_problems(s.encode("utf-8")) for s in found if "<svg" in s)
+
+
+def _strings(data: Any, found: list[str]) -> None:
+    if isinstance(data, str):
+        found.append(data)
+    elif isinstance(data, dict):
+        for value in data.values():
+            _strings(value, found)
+    elif isinstance(data, list):
+        for value in data:
+            _strings(value, found)
 
 
 def cached_svg(render: SvgRenderer, cache: TextCache, salt: str) -> SvgRenderer:

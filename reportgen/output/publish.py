@@ -21,6 +21,7 @@ from contextlib import suppress
 from pathlib import Path
 
 from reportgen.errors import ReportgenError
+from reportgen.output.state import state_link_problem
 from reportgen.resources import PACKAGE
 
 GRACE_SECONDS = 60.0
@@ -80,6 +81,26 @@ def check_output_folder(out_dir: Path, inputs: Folders, roots: Folders = ()) -> 
             f"output folder '{out_dir}' would overwrite inputs: {min(clashes)[2]}; "
             f"choose another --out (e.g. {_suggest(roots)})"
         )
+    problem = state_link_problem(out_dir) or _version_link_problem(out_dir)
+    if problem is not None:
+        raise OutputFolderError(problem)
+
+
+def _version_link_problem(out_dir: Path) -> str | None:
+    """A version, staging or trash name of ours that is a link: builds only ever make real folders there.
+
+    Nothing would be written through it, but the note's link could be pointed at it (``clean_leftovers``
+    relinks the newest version), publishing whatever it leads to.
+    """
+    try:
+        entries = sorted(out_dir.iterdir())
+    except OSError:
+        return None  # missing: created later; unreadable: make_staging says so
+    for path in entries:
+        m = _OURS.fullmatch(path.name)
+        if m and m["kind"] != "link" and path.is_symlink():
+            return f"{path} is a link to {os.readlink(path)}; builds only make real folders there: delete it"
+    return None
 
 
 def _suggest(roots: Folders) -> str:
@@ -139,6 +160,61 @@ def publish(staging: Path, out_dir: Path, slug: str) -> Path:
     return final
 
 
+def hold_current(out_dir: Path, slug: str) -> Path | None:
+    """Keep a copy of the note published at ``out_dir/slug`` now, so :func:`restore` can put it back.
+
+    The copy is hard links (no data is copied: published files are never changed in place, only
+    unlinked), in a folder named like a staging folder, so other builds leave it alone while we
+    live and clean it up if we die. None when nothing (or nothing of ours) is published there.
+    """
+    final = out_dir / slug
+    if final.is_symlink():
+        current = _linked_version(final, slug)
+        source = out_dir / current if current is not None else None
+    else:
+        source = final if final.is_dir() else None
+    if source is None or source.is_symlink():
+        return None
+    held = out_dir / _name(slug, "staging")
+    try:
+        shutil.copytree(source, held, symlinks=True, copy_function=_link_or_copy)
+    except OSError as exc:
+        _discard(held, slug)
+        raise _failure(f"cannot keep the published {final} while publishing", exc) from None
+    return held
+
+
+def restore(out_dir: Path, slug: str, held: Path | None) -> None:
+    """Switch ``out_dir/slug`` back to ``held`` (from :func:`hold_current`; None: nothing was published)."""
+    final = out_dir / slug
+    new = _linked_version(final, slug)
+    try:
+        if held is not None and held.is_dir():
+            version = out_dir / _name(slug, "v")
+            held.rename(version)
+            _switch(final, version.name)
+        elif held is None and final.is_symlink():
+            final.unlink()
+            _fsync(out_dir)
+    except OSError as exc:
+        raise _failure(f"cannot restore the previously published {final}", exc) from None
+    if new is not None and _linked_version(final, slug) != new:
+        _discard(out_dir / new, slug)
+
+
+def drop_held(out_dir: Path, slug: str, held: Path | None) -> None:
+    """Delete the copy :func:`hold_current` kept, once it is not needed (or was restored)."""
+    if held is not None and os.path.lexists(held):
+        _discard(held, slug)
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
 def clean_leftovers(out_dir: Path, slug: str | None = None, grace: float = GRACE_SECONDS) -> list[Path]:
     """Remove what crashed builds left in ``out_dir`` (only for ``slug`` if given); return what went.
 
@@ -155,7 +231,9 @@ def clean_leftovers(out_dir: Path, slug: str | None = None, grace: float = GRACE
         raise _failure(f"cannot write to the output folder {out_dir}", exc) from None
     ours = [(p, m) for p in entries if (m := _OURS.fullmatch(p.name)) and slug in (None, m["slug"])]
     for name in {m["slug"] for _, m in ours}:
-        versions = [(int(m["ns"]), p) for p, m in ours if m["slug"] == name and m["ns"]]
+        versions = [
+            (int(m["ns"]), p) for p, m in ours if m["slug"] == name and m["ns"] and not p.is_symlink()
+        ]
         if versions and not os.path.lexists(out_dir / name):
             with suppress(OSError):  # FileExistsError: a live build got there first, which is as good
                 os.symlink(max(versions)[1].name, out_dir / name)
@@ -251,6 +329,8 @@ def _fsync(path: Path) -> None:
 
 
 def _failure(what: str, exc: OSError) -> ReportgenError:
-    """One line naming the path, instead of a traceback."""
-    where = f" ({exc.filename})" if exc.filename and str(exc.filename) not in what else ""
+    """One line naming the path, instead of a traceback (never one of our temporary names)."""
+    name = str(exc.filename) if exc.filename else ""
+    temporary = any(_OURS.fullmatch(part) for part in Path(name).parts)
+    where = f" ({name})" if name and name not in what and not temporary else ""
     return ReportgenError(f"{what}: {exc.strerror or exc}{where}")

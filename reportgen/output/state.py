@@ -19,6 +19,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from reportgen._version import __version__
+from reportgen.errors import ReportgenError
 from reportgen.output.cache import digest, files_digest, tree_files
 from reportgen.resources import PACKAGE
 
@@ -28,9 +29,45 @@ STATE_DIR = ".reportgen"
 RENDERING_LIBRARIES = ("altair", "jinja2", "pydantic", "pyyaml", "vl-convert-python", "weasyprint")
 
 
+#: The folders a build writes under ``OUT/.reportgen`` (checked by :func:`state_link_problem`).
+STATE_FOLDERS = ("", "state", "cache", "cache/charts")
+
+
+class StateFolderError(ReportgenError):
+    """``OUT/.reportgen`` or a folder in it leads out of the output folder (bad usage: exit 2)."""
+
+    exit_code = 2
+
+
+def state_link_problem(out_dir: Path) -> str | None:
+    """Why the build may not write its state under ``out_dir``, or None.
+
+    The state and cache folders must lie in the output folder itself: a ``.reportgen`` link
+    into ``assumptions/`` (or anywhere else) would make every build write there. Links that stay
+    inside the output folder are followed; nothing is ever written through one that leaves it.
+    """
+    base = os.path.realpath(out_dir)
+    for inner in STATE_FOLDERS:
+        folder = out_dir / STATE_DIR / inner if inner else out_dir / STATE_DIR
+        real = os.path.realpath(folder)
+        if real != base and not real.startswith(base + os.sep):
+            return (
+                f"{folder} leads to {real}, outside the output folder; nothing is written through it: "
+                f"delete the link (deleting {STATE_DIR} is always safe)"
+            )
+    return None
+
+
+def _checked(out_dir: Path, path: Path) -> Path:
+    problem = state_link_problem(out_dir)
+    if problem is not None:
+        raise StateFolderError(problem)
+    return path
+
+
 def cache_folder(out_dir: Path) -> Path:
-    """Where chart and rating caches live for builds into ``out_dir``."""
-    return out_dir / STATE_DIR / "cache"
+    """Where chart and rating caches live for builds into ``out_dir`` (refused if it leads outside)."""
+    return _checked(out_dir, out_dir / STATE_DIR / "cache")
 
 
 def code_fingerprint(templates: Path) -> str:
@@ -102,7 +139,7 @@ def is_current(out_dir: Path, slug: str, key: str, want_pdf: bool) -> bool:
 
 def write_record(out_dir: Path, slug: str, record: Record) -> None:
     """Remember what was just published (after the publish, so a failed build leaves no record)."""
-    path = _record_path(out_dir, slug)
+    path = _checked(out_dir, _record_path(out_dir, slug))
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -115,5 +152,6 @@ def write_record(out_dir: Path, slug: str, record: Record) -> None:
 
 def forget(out_dir: Path, slug: str) -> None:
     """Drop a note's record before rebuilding it, so a build that fails half-way is never 'current'."""
+    path = _checked(out_dir, _record_path(out_dir, slug))
     with suppress(OSError):
-        _record_path(out_dir, slug).unlink()
+        path.unlink()

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 
+from reportgen.errors import AssumptionsError
+from reportgen.exhibits.formatting import MAX_PRINTABLE
 from reportgen.inputs.schema import CompanyFile
+from reportgen.inputs.sources import display_path, read_text
 from reportgen.model.valuation import Valuation
-from reportgen.record.ledger import CHART_YEARS, TABLE_MONTHS, Call, Ledger
+from reportgen.record.ledger import CHART_YEARS, LEDGER_LIMIT, TABLE_MONTHS, Call, Ledger
 
 
 @dataclass(frozen=True)
@@ -48,18 +52,8 @@ def build_history(ledger: Ledger, note: str, company: CompanyFile, valuation: Va
         rows = []
         for call in calls:
             e = call.entry
-            targets = tuple(
-                e.targets[li.key].value
-                if li.key in e.targets and e.targets[li.key].currency == li.currency
-                else math.nan
-                for li in listings
-            )
-            prices = tuple(
-                e.prices[li.key].value
-                if li.key in e.prices and e.prices[li.key].currency == li.currency
-                else math.nan
-                for li in listings
-            )
+            targets = tuple(_amount(ledger, call, "targets", li.key, li.currency) for li in listings)
+            prices = tuple(_amount(ledger, call, "prices", li.key, li.currency) for li in listings)
             rows.append(HistoryRow(e.published.date(), e.rating, targets, prices))
         return tuple(rows)
 
@@ -74,3 +68,35 @@ def build_history(ledger: Ledger, note: str, company: CompanyFile, valuation: Va
         (*row_of(ledger.since(note, day, months=TABLE_MONTHS)), current),
         (*row_of(ledger.since(note, day, years=CHART_YEARS)), current),
     )
+
+
+def _amount(ledger: Ledger, call: Call, kind: str, key: str, currency: str) -> float:
+    """A published target or price in the listing's currency (NaN in another currency or none);
+    a figure too large to print is the ledger's problem, named at its line and column."""
+    amounts = getattr(call.entry, kind)
+    if key not in amounts or amounts[key].currency != currency:
+        return math.nan
+    value = float(amounts[key].value)
+    if not abs(value) < MAX_PRINTABLE:
+        raise AssumptionsError(
+            f"{_where(ledger, call, (kind, key, 'value'))}: {kind}.{key}.value: {value:g} is too large: "
+            f"figures beyond {MAX_PRINTABLE:.0e} are not printed; correct the ledger line"
+        )
+    return value
+
+
+def _where(ledger: Ledger, call: Call, keys: tuple[str, ...]) -> str:
+    """``assumptions/ledger.jsonl:3:161``: the call's line, and the column of the value at ``keys``."""
+    number = call.where.rpartition(":")[2]
+    where = f"{display_path(ledger.path)}:{number}"
+    try:
+        text = read_text(ledger.path, (ledger.path.parent,), limit=LEDGER_LIMIT).splitlines()[int(number) - 1]
+    except (AssumptionsError, ValueError, IndexError):
+        return where
+    at = 0
+    for key in keys:
+        found = re.compile(rf'"{re.escape(key)}"\s*:\s*').search(text, at)
+        if found is None:
+            return where
+        at = found.end()
+    return f"{where}:{at + 1}"

@@ -12,6 +12,7 @@ from reportgen.compare.bridge_exhibits import bridge_keys, shows
 from reportgen.compare.changes import Changes, build_changes
 from reportgen.compare.previous import PreviousVersion
 from reportgen.exhibits.charts.build import Chart, Charts
+from reportgen.exhibits.images import Figure, figure
 from reportgen.exhibits.prose_values import build_prose_values
 from reportgen.exhibits.table import Table, TableInputs
 from reportgen.exhibits.tables import build_tables
@@ -34,7 +35,7 @@ class Placed:
 
     kind: str
     key: str
-    item: Table | Chart
+    item: Table | Chart | Figure
 
 
 @dataclass(frozen=True)
@@ -65,10 +66,19 @@ class NoteContext:
     def timeline(self) -> Timeline:
         return self.run.timeline
 
+    def placed(self, exhibits: list[str | list[str]]) -> list[list[str]]:
+        """A section's exhibits as rows of one (or a pair of two), leaving out what this build omits."""
+        rows = [[item] if isinstance(item, str) else list(item) for item in exhibits]
+        kept = [[key for key in row if key not in self.omitted] for row in rows]
+        return [row for row in kept if row]
+
     def exhibit(self, key: str) -> Placed:
         """A declared exhibit by key (the narrative's checks guarantee it exists)."""
         if key in self.tables:
             return Placed("table", key, self.tables[key])
+        if key in self.a.exhibits.images:
+            spec = self.a.exhibits.images[key]
+            return Placed("image", key, figure(key, spec, self.a.pictures[key]))
         return Placed("chart", key, self.charts[key])
 
     @property
@@ -126,9 +136,11 @@ def build_context(
     """Assemble tables and prose values; the note date is the publication date (deterministic)."""
     src = f"Source: company reports, {a.house.short_name} estimates"
     omitted = frozenset() if shows(bridge) else bridge_keys(a.exhibits.tables, a.exhibits.charts)
-    inputs = TableInputs(a.run, val, a.company, previous.assumptions.run if previous else None, bridge)
+    inputs = TableInputs(
+        a.run, val, a.company, previous.assumptions.run if previous else None, bridge, a.datasets
+    )
     tables = build_tables(a.exhibits.tables, inputs, src)
-    prose = build_prose_values(a.run, val, a.company.company.reporting_currency)
+    prose = build_prose_values(a.run, val, a.company.company.reporting_currency, a.datasets)
     if results is not None:
         from reportgen.results.review import prose_values
 

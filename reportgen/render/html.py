@@ -137,6 +137,10 @@ MAX_PROSE_ITEMS = 10_000
 """Longest text, list or loop prose may build; a paragraph quotes a few dozen values."""
 MAX_PROSE_BITS = 4_000
 """Largest whole number prose may compute (about 1,200 digits): no exponent towers."""
+PROSE_STATEMENTS = ("if", "elif", "else", "endif", "for", "endfor", "set")
+"""The only ``{% ... %}`` tags prose may use (docs/reference.md, "Prose"). Checked as an allowlist,
+so every other tag Jinja knows or will know (``autoescape``, ``raw``, ``filter``, ``macro``,
+``include``, ``with``, ...) is refused by default: none of them may turn text into markup."""
 
 
 class ProseSandbox(SandboxedEnvironment):
@@ -221,8 +225,30 @@ class ProseSandbox(SandboxedEnvironment):
             raise RenderError(f"prose may not build text or lists longer than {MAX_PROSE_ITEMS:,}")
         return value
 
+    def refuse_statements(self, source: str) -> None:
+        """Refuse any ``{% tag %}`` not in PROSE_STATEMENTS, before the parser sees it."""
+        tokens = (token for token in self.lex(source) if token[1] != "whitespace")
+        for _line, kind, _value in tokens:
+            if kind == "raw_begin":
+                tag = "raw"
+            elif kind == "block_begin":
+                following = next(tokens, None)
+                tag = following[2] if following is not None else ""
+            else:
+                continue
+            if tag not in PROSE_STATEMENTS:
+                why = (
+                    "macros are not available in prose"
+                    if tag in ("macro", "call")
+                    else "prose is text: it cannot switch off escaping or include markup"
+                )
+                raise RenderError(
+                    f"{{% {tag} %}} is not allowed in prose (allowed: if, elif, else, for, set): {why}"
+                )
+
     def harden(self, source: str) -> nodes.Template:
         """Parse prose and route its loops and ``~`` joins through the checks above."""
+        self.refuse_statements(source)
         tree = self.parse(source)
         for kind in (nodes.Macro, nodes.CallBlock):
             for node in tree.find_all(kind):

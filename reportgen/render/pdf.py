@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from reportgen.errors import PdfError
+from reportgen.render.layout import check_layout
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +50,6 @@ def _fetcher_class() -> type:
     return ConfinedFetcher
 
 
-OVERFLOW_TOLERANCE = 0.5
-"""CSS pixels text may stick out past the right margin before the build fails (rounding)."""
 _SCOPES = {"row": "/Row", "rowgroup": "/Row", "col": "/Column", "colgroup": "/Column"}
 
 
@@ -68,42 +67,6 @@ def _scope_header_cells(document: Any, _pdf: Any) -> None:
                 continue
             scope = str(box.element.attrib.get("scope", "col")).lower()
             mark["A"]["Scope"] = _SCOPES.get(scope, "/Column")
-
-
-def _overflowing_text(document: Any) -> list[str]:
-    """Text that runs past a page's right margin: a word too long to wrap, or a no-wrap cell.
-
-    Print CSS wraps long words where it can (``overflow-wrap``); whatever still sticks out
-    would be clipped or printed over the margin, so the build fails naming the text instead.
-    Inside a table the text pushed out is rarely the culprit, so the table's widest text is named.
-    """
-    from weasyprint.formatting_structure import boxes
-
-    def walk(box: Any, table: Any) -> Iterator[tuple[Any, Any]]:
-        if isinstance(box, boxes.MarginBox):  # running headers and footers live in the margin
-            return
-        if isinstance(box, boxes.TableBox):
-            table = box
-        yield box, table
-        if isinstance(box, boxes.ParentBox):
-            for child in box.children:
-                yield from walk(child, table)
-
-    def texts(box: Any) -> Iterator[Any]:
-        return (b for b, _ in walk(box, None) if isinstance(b, boxes.TextBox))
-
-    found: list[str] = []
-    for number, page in enumerate(document.pages, start=1):
-        page_box = page._page_box
-        right = page_box.content_box_x() + page_box.width + OVERFLOW_TOLERANCE
-        for box, table in walk(page_box, None):
-            if isinstance(box, boxes.TextBox) and box.position_x + box.width > right:
-                culprit = box if table is None else max(texts(table), key=lambda b: b.width)
-                text = culprit.text if len(culprit.text) <= 50 else culprit.text[:47] + "..."
-                line = f"page {number}: {text!r}" + (" (too wide for its table)" if table else "")
-                if line not in found:
-                    found.append(line)
-    return found
 
 
 class _Collect(logging.Handler):
@@ -128,12 +91,19 @@ def _weasyprint_warnings() -> Iterator[_Collect]:
 
 
 def render_pdf(
-    html: str, base_dir: Path, allowed: Sequence[Path], first_page_anchor: str | None = None, **options: Any
+    html: str,
+    base_dir: Path,
+    allowed: Sequence[Path],
+    first_page_anchor: str | None = None,
+    layout_warnings: list[str] | None = None,
+    **options: Any,
 ) -> bytes:
     """Compile HTML to PDF. Any warning (missing image, blocked URL, bad CSS) is an error.
 
     With ``first_page_anchor``, the element with that id must land on page 1: a cover that
     spills onto a second page fails the build instead of publishing a broken front page.
+    The laid-out pages then pass the layout check (``layout.check_layout``): its errors fail the
+    build, its warnings are added to ``layout_warnings`` for the CLI to print.
     """
     unknown = sorted(set(options) - set(DEFAULT_PDF_OPTIONS))
     if unknown:
@@ -149,12 +119,15 @@ def render_pdf(
         try:
             source = HTML(string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher)
             document = source.render(**opts)
-            overflow = _overflowing_text(document)
-            if overflow:
+            findings = check_layout(document)
+            errors = [f for f in findings if f.severity == "error"]
+            if errors:
                 raise PdfError(
-                    "PDF: text runs past the right margin (a word too long to wrap, or a long name "
-                    "in a table); shorten it or add spaces:\n" + "\n".join(f"  {o}" for o in overflow[:5])
+                    "PDF: the layout check found what a reader would send back (shorten a long word or "
+                    "name, split a table, move an exhibit):\n" + "\n".join(f"  {f}" for f in errors[:8])
                 )
+            if layout_warnings is not None:
+                layout_warnings.extend(f"layout: {f}" for f in findings if f.severity == "warning")
             if first_page_anchor and first_page_anchor not in document.pages[0].anchors:
                 raise PdfError(
                     "PDF: the cover runs over one page; shorten the headline, summary or bullets "

@@ -23,7 +23,7 @@ from reportgen.inputs.sources import decode_text, display_path, read_input
 from reportgen.inputs.units import PERCENT, UnitError, parse_unit
 from reportgen.inputs.yamlsource import load_yaml
 from reportgen.results.schema import Cite, ReportedItem, ResultsFile
-from reportgen.results.transcript import Transcript, load_transcript, normalise, speakers_of
+from reportgen.results.transcript import Transcript, has_words, load_transcript, normalise, speakers_of
 
 RESULTS_FILE = "results.yaml"
 #: A figure may be written on the call in another scale than the item's unit (1.28 billion
@@ -88,8 +88,14 @@ def _transcript_checker(folder: Path, out: list[Transcript]) -> Any:
     return check
 
 
+#: Why a citation or quote of nothing but spaces or punctuation is refused (it is in every transcript).
+EMPTY = "is empty (only spaces or punctuation): quote the words of the passage"
+
+
 def _check_cite(transcript: Transcript, cite: Cite, loc: Loc, name: str) -> Iterator[tuple[Loc, str]]:
-    if cite.line is not None and transcript.line(cite.line) is None:
+    if not has_words(cite.text):
+        yield (*loc, "text"), f"the citation {EMPTY}"
+    elif cite.line is not None and transcript.line(cite.line) is None:
         yield (*loc, "line"), f"{name} has {len(transcript.lines)} lines, not {cite.line}"
     elif transcript.find(cite.text, cite.line) is None:
         where = f"on line {cite.line} of {name}" if cite.line else f"in {name}"
@@ -194,6 +200,9 @@ def _check_quotes(model: ResultsFile, transcript: Transcript, name: str) -> Iter
         if quote.key in seen:
             yield (*loc, "key"), f"quote key '{quote.key}' is used twice"
         seen.add(quote.key)
+        if not has_words(quote.text):
+            yield (*loc, "text"), f"quote '{quote.key}' {EMPTY}"
+            continue
         if quote.speaker not in roles:
             yield (
                 (*loc, "speaker"),

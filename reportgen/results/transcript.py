@@ -2,13 +2,18 @@
 
 A transcript is plain text where a turn opens with a line ``**Name** -- *Role*`` (or
 ``**Name**`` alone, e.g. the operator). Text is compared after normalising whitespace,
-quote marks and dashes, so a quote copied from a PDF still matches; words must match.
+quote marks and dashes, so a quote copied from a PDF still matches; words must match, whole:
+a passage starts and ends at word boundaries, and a number in it never matches part of a longer
+number ("9.5" is not in "19.5", "19" is not in "19.5"). The normalised text is indexed once, so
+every search is one scan of it, however long the transcript.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 _HEADER = re.compile(r"^\*\*(?P<name>[^*]+?)\*\*(?:\s*--\s*\*(?P<role>[^*]+?)\*)?\s*$")
@@ -54,6 +59,99 @@ class Turn:
     text: str
 
 
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _number_edge(text: str, at: int, step: int) -> bool:
+    """Whether ``text[at]`` continues a number on that side: a digit, or a decimal point or
+    digit-group separator with a digit beyond it (``step`` is -1 looking left, 1 looking right)."""
+    if not 0 <= at < len(text):
+        return False
+    char = text[at]
+    if char.isdigit():
+        return True
+    beyond = at + step
+    return char in ".," and 0 <= beyond < len(text) and text[beyond].isdigit()
+
+
+def whole_matches(text: str, wanted: str, start: int = 0, end: int | None = None) -> Iterator[int]:
+    """Offsets in ``text[start:end]`` where ``wanted`` occurs as whole words and whole numbers.
+
+    A match may not start or end inside a word, and a number at either end of ``wanted`` may not
+    continue in ``text`` (no digit, decimal point or digit-group separator before or after it).
+    """
+    if not wanted:
+        return
+    stop = len(text) if end is None else end
+    first, last = wanted[0], wanted[-1]
+    # A number at an edge: a digit, or a separator with a digit inside (".5", "19.").
+    number_first = first.isdigit() or (first in ".," and wanted[1:2].isdigit())
+    number_last = last.isdigit() or (last in ".," and wanted[-2:-1].isdigit())
+    at = text.find(wanted, start, stop)
+    while at >= 0:
+        after = at + len(wanted)
+        ok = not (
+            (_is_word(first) and at > 0 and _is_word(text[at - 1]))
+            or (_is_word(last) and after < len(text) and _is_word(text[after]))
+            or (number_first and _number_edge(text, at - 1, -1))
+            or (number_last and _number_edge(text, after, 1))
+        )
+        if ok:
+            yield at
+        at = text.find(wanted, at + 1, stop)
+
+
+def has_words(text: str) -> bool:
+    """Whether ``text`` quotes anything: a word or a number, not only spaces and punctuation."""
+    return any(_is_word(c) for c in text)
+
+
+@dataclass(frozen=True)
+class _Index:
+    """The transcript normalised once: each turn (or line outside a turn) one segment of ``text``,
+    segments separated by a newline (which no normalised phrase contains), with where each line's
+    words start and end, and where its segment ends."""
+
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    stops: tuple[int, ...]
+
+
+def _build_index(lines: tuple[str, ...], turns: tuple[Turn, ...]) -> _Index:
+    turn_of = [-1] * len(lines)
+    for i, turn in enumerate(turns):
+        for n in range(turn.first, turn.last + 1):
+            turn_of[n - 1] = i
+    parts: list[str] = []
+    starts, ends, stops = [0] * len(lines), [0] * len(lines), [0] * len(lines)
+    pos, segment, begun = 0, -2, False  # -2: before the first line
+    members: list[int] = []
+    for n, raw in enumerate(lines):
+        if turn_of[n] == -1 or turn_of[n] != segment:  # a new segment
+            for m in members:
+                stops[m] = pos
+            if n:
+                parts.append("\n")
+                pos += 1
+            segment, begun, members = turn_of[n], False, []
+        members.append(n)
+        words = normalise(raw)
+        if words and begun:
+            parts.append(" ")
+            pos += 1
+        starts[n] = pos
+        if words:
+            parts.append(words)
+            pos += len(words)
+            begun = True
+        ends[n] = pos
+    for m in members:
+        stops[m] = pos
+    return _Index("".join(parts), tuple(starts), tuple(ends), tuple(stops))
+
+
 @dataclass(frozen=True)
 class Transcript:
     """A transcript's lines (1-based) and its turns."""
@@ -61,6 +159,15 @@ class Transcript:
     path: Path
     lines: tuple[str, ...]
     turns: tuple[Turn, ...]
+    searched: _Index | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def index(self) -> _Index:
+        """The normalised text, built once (on the first search) and kept."""
+        if self.searched is None:
+            object.__setattr__(self, "searched", _build_index(self.lines, self.turns))
+        assert self.searched is not None
+        return self.searched
 
     def line(self, number: int) -> str | None:
         return self.lines[number - 1] if 1 <= number <= len(self.lines) else None
@@ -72,22 +179,23 @@ class Transcript:
         return None
 
     def find(self, phrase: str, line: int | None = None) -> int | None:
-        """The line where ``phrase`` starts (a phrase may run on over a line break), or None.
+        """The line where ``phrase`` starts (a phrase may run on over a line break within a
+        turn), or None. Words and numbers match whole (see :func:`whole_matches`).
 
         With ``line`` only that line is searched (the phrase must start on it).
         """
         wanted = normalise(phrase)
-        numbers = [line] if line is not None else range(1, len(self.lines) + 1)
-        for n in numbers:
-            if self.line(n) is None:
+        ix = self.index
+        if line is not None:
+            if self.line(line) is None:
                 return None
-            turn = self.turn_at(n)
-            end = turn.last if turn is not None else n
-            joined = normalise(" ".join(self.lines[n - 1 : end]))
-            at = joined.find(wanted)
-            if 0 <= at < len(normalise(self.lines[n - 1])):
-                return n
-        return None
+            n = line - 1
+            # A match starting on the line ends within len(wanted) of the line's end.
+            stop = min(ix.stops[n], ix.ends[n] + len(wanted))
+            found = next(whole_matches(ix.text, wanted, ix.starts[n], stop), None)
+            return line if found is not None and found < ix.ends[n] else None
+        found = next(whole_matches(ix.text, wanted), None)
+        return None if found is None else bisect_right(ix.starts, found)
 
     def speakers(self) -> dict[str, str]:
         """Each speaker's role as the transcript prints it."""
@@ -118,4 +226,4 @@ def load_transcript(path: Path, text: str | None = None) -> Transcript:
 def speakers_of(transcript: Transcript, quote: str) -> list[Turn]:
     """Every turn whose text holds ``quote`` verbatim (after normalising)."""
     wanted = normalise(quote)
-    return [t for t in transcript.turns if wanted in t.text]
+    return [t for t in transcript.turns if next(whole_matches(t.text, wanted), None) is not None]

@@ -11,11 +11,12 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from reportgen.exhibits.charts import bars, football, lines, waterfall
+from reportgen.exhibits.charts import bars, categories, dated, football, lines, waterfall
 from reportgen.exhibits.charts.frame import Frame, Width, make_frame
 from reportgen.exhibits.charts.price import PRICE_KEY, Call, price_chart
 from reportgen.exhibits.charts.svg import render_svg
 from reportgen.exhibits.charts.theme import chart_config
+from reportgen.inputs.datasets import Dataset
 from reportgen.inputs.prices import PriceHistory
 from reportgen.inputs.schema import ChartSpec, CompanyFile, House
 from reportgen.model.engine import ModelRun
@@ -23,7 +24,7 @@ from reportgen.model.valuation import Valuation
 from reportgen.registry import CHART_KINDS
 
 #: The modules whose import registers the chart kinds (see ``reportgen.registry``).
-KIND_MODULES = (bars, football, lines, waterfall)
+KIND_MODULES = (bars, categories, dated, football, lines, waterfall)
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class Chart:
     svg: str
     width: Width = "full"
     source: str = ""
+    #: Footnotes printed under the chart (a dataset's notes).
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,10 +71,15 @@ class Charts:
 
 
 def build_chart_specs(
-    specs: Mapping[str, ChartSpec], run: ModelRun, valuation: Valuation, company: CompanyFile, house: House
+    specs: Mapping[str, ChartSpec],
+    run: ModelRun,
+    valuation: Valuation,
+    company: CompanyFile,
+    house: House,
+    datasets: Mapping[str, Dataset] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Every declared chart's Vega-Lite spec by key. Pure and deterministic: tests compare these."""
-    return {d.key: d.spec for d in _drafts(specs, run, valuation, company, house)}
+    return {d.key: d.spec for d in _drafts(specs, run, valuation, company, house, datasets or {})}
 
 
 def build_charts(
@@ -85,6 +93,7 @@ def build_charts(
     illustrative_prices: bool = False,
     calls: tuple[Call, ...] = (),
     render: Callable[[Mapping[str, Any]], str] | None = None,
+    datasets: Mapping[str, Dataset] | None = None,
 ) -> Charts:
     """Drafts and SVGs for every declared chart in order, then the share-price chart if priced.
 
@@ -92,7 +101,7 @@ def build_charts(
     ``render`` turns a spec into SVG (default ``render_svg``); the build passes a cached one.
     """
     render = render or render_svg
-    drafts = _drafts(specs, run, valuation, company, house)
+    drafts = _drafts(specs, run, valuation, company, house, datasets or {})
     if prices is not None:
         title, alt_text, spec, source = price_chart(
             prices, valuation, company, house, illustrative_prices, calls
@@ -102,14 +111,19 @@ def build_charts(
 
 
 def _drafts(
-    specs: Mapping[str, ChartSpec], run: ModelRun, valuation: Valuation, company: CompanyFile, house: House
+    specs: Mapping[str, ChartSpec],
+    run: ModelRun,
+    valuation: Valuation,
+    company: CompanyFile,
+    house: House,
+    datasets: Mapping[str, Dataset],
 ) -> list[Chart]:
     """Every declared chart, in the order declared, not yet rendered."""
     out: list[Chart] = []
     for key, spec in specs.items():
         if spec.data == "bridge":
             continue  # needs a previous version: drawn by bridge_exhibits when there is one
-        frame = make_frame(key, spec, run, valuation, company, house)
+        frame = make_frame(key, spec, run, valuation, company, house, datasets)
         body, alt_text = CHART_KINDS[spec.kind](frame)
         out.append(_draft(frame, body, alt_text))
     return out
@@ -121,5 +135,9 @@ def _draft(frame: Frame, body: dict[str, Any], alt_text: str) -> Chart:
     spec["description"] = alt_text
     spec["usermeta"] = {"key": frame.key}
     spec["config"] = chart_config(frame.house)
-    source = f"Source: {frame.spec.source}" if frame.spec.source else ""
-    return Chart(frame.key, frame.spec.title, alt_text, spec, "", frame.spec.width, source)
+    if frame.spec.source:
+        source = f"Source: {frame.spec.source}"
+    else:
+        source = frame.dataset.source_line if frame.spec.dataset else ""
+    notes = frame.dataset.notes if frame.spec.dataset else ()
+    return Chart(frame.key, frame.spec.title, alt_text, spec, "", frame.spec.width, source, notes)

@@ -6,13 +6,14 @@ what names and units), so it is answered once here and each kind only decides ho
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from reportgen.errors import RenderError
 from reportgen.exhibits.charts.numbers import Numbers, plottable, unit_numbers
 from reportgen.exhibits.charts.words import Point, span
+from reportgen.inputs.datasets import Dataset
 from reportgen.inputs.periods import Period, PeriodError, Timeline
 from reportgen.inputs.schema import ChartSpec, CompanyFile, House
 from reportgen.inputs.units import Unit, parse_unit
@@ -52,6 +53,15 @@ class Frame:
     house: House
     timeline: Timeline
     periods: tuple[Period, ...]
+    #: The note's datasets, for the kinds that draw one (``spec.dataset``).
+    datasets: Mapping[str, Dataset] = field(default_factory=dict)
+
+    @property
+    def dataset(self) -> Dataset:
+        """The dataset the spec names (the exhibits checks guarantee it exists)."""
+        if self.spec.dataset is None or self.spec.dataset not in self.datasets:
+            raise self.fail(f"no dataset '{self.spec.dataset}'")
+        return self.datasets[self.spec.dataset]
 
     @property
     def labels(self) -> list[str]:
@@ -111,7 +121,13 @@ class Frame:
 
 
 def make_frame(
-    key: str, spec: ChartSpec, run: ModelRun, valuation: Valuation, company: CompanyFile, house: House
+    key: str,
+    spec: ChartSpec,
+    run: ModelRun,
+    valuation: Valuation,
+    company: CompanyFile,
+    house: House,
+    datasets: Mapping[str, Dataset] | None = None,
 ) -> Frame:
     """Resolve the spec's timeline and periods: declared [first, last], else the estimates."""
     if spec.timeline is not None and spec.timeline not in run.timelines:
@@ -127,7 +143,7 @@ def make_frame(
         periods = tuple(p for p in tl.periods if not tl.is_actual(p)) or tl.periods
     if not periods:
         raise RenderError(f"chart {key}: periods {spec.periods} select nothing")
-    return Frame(key, spec, run, valuation, company, house, tl, periods)
+    return Frame(key, spec, run, valuation, company, house, tl, periods, datasets or {})
 
 
 def per_share(frame: Frame) -> tuple[list[Point], Numbers, str]:
