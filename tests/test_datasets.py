@@ -374,3 +374,68 @@ def test_an_image_needs_its_text_alternative(corvane_copy: Path) -> None:
         f.write("images:\n  flow:\n    file: images/flow.png\n    title: Flow\n    source: Us\n")
     problems = problems_of(corvane_copy)
     assert any("images.flow.alt" in p for p in problems), problems
+
+
+# --------------------------------------------------------------------------- text tables and scatter
+
+MODELS = """\
+  models:
+    title: Models
+    key: model
+    columns:
+      model: {type: category}
+      index: {type: number, unit: points}
+      price: {type: number, unit: USD per mn tokens, decimals: 2}
+      open: {type: symbol}
+    symbols: [{symbol: "✓", meaning: open weights}, {symbol: "✗", meaning: closed}]
+    rows:
+      - [Alpha, 52, 2.92, "✗"]
+      - [Beta, 60, 11.25, "✗"]
+      - [Gamma, 46, 0.60, "✓"]
+    source: {publisher: Benchmarks Inc}
+"""
+
+
+def _with_models(folder: Path, exhibits_block: str, entry: str) -> object:
+    """The Corvane copy with the models dataset added and one exhibit declared over it."""
+    with (folder / "datasets.yaml").open("a", encoding="utf-8") as f:
+        f.write(MODELS)
+    edit(folder / "exhibits.yaml", f"{exhibits_block}:\n", f"{exhibits_block}:\n{entry}")
+    return load_assumptions(folder)
+
+
+def test_a_text_table_prints_symbols_with_their_legend_and_numbers_as_typed(corvane_copy: Path) -> None:
+    entry = "  models:\n    kind: text\n    title: Models\n    dataset: models\n"
+    entry += "    columns: [model, price, open]\n"
+    a = _with_models(corvane_copy, "tables", entry)
+    inputs = TableInputs(a.run, a.value, a.company, datasets=a.datasets)  # type: ignore[attr-defined]
+    table = build_table("models", a.exhibits.tables["models"], inputs, "")  # type: ignore[attr-defined]
+    assert [c.label for c in table.columns] == ["price (US$ per mn tokens)", "open"]
+    assert [(r.label, r.cells) for r in table.rows] == [
+        ("Alpha", (2.92, "✗")),
+        ("Beta", (11.25, "✗")),
+        ("Gamma", (0.6, "✓")),
+    ]
+    assert table.rows[2].cell_decimals == (2, 0)  # the column declares two decimals: 0.60
+    assert table.notes[-1] == "✓ open weights; ✗ closed"
+    assert table.marks == () and table.source == "Source: Benchmarks Inc"
+
+
+def test_a_scatter_plots_each_row_and_names_it(corvane_copy: Path) -> None:
+    entry = (
+        "  ladder:\n    kind: scatter\n    title: Index against price\n    dataset: models\n"
+        "    x: price\n    y: [index]\n    label: model\n    highlight: [Alpha]\n"
+    )
+    a = _with_models(corvane_copy, "charts", entry)
+    charts = {"ladder": a.exhibits.charts["ladder"]}  # type: ignore[attr-defined]
+    spec = build_chart_specs(charts, a.run, a.value, a.company, a.house, a.datasets)  # type: ignore[attr-defined]
+    rows = spec["ladder"]["data"]["values"]  # one data set shared by the points and their names
+    assert [(r["name"], r["x"], r["y"]) for r in rows] == [
+        ("Alpha", 2.92, 52.0),
+        ("Beta", 11.25, 60.0),
+        ("Gamma", 0.6, 46.0),
+    ]
+    accent = a.house.colours["accent"]  # type: ignore[attr-defined]
+    assert [r["colour"] == accent for r in rows] == [True, False, False]
+    # Beta's price is past 70% of the x range (0.6 + 0.7 x 10.65 = 8.06): its name goes to its left.
+    assert [r["side"] for r in rows] == ["right", "left", "right"]
