@@ -58,4 +58,3 @@ def small_note_copy(tmp_path: Path) -> Path:
     root = tmp_path / "assumptions"
     shutil.copytree(DEFAULT_NOTE.parent, root, ignore=shutil.ignore_patterns("ledger.jsonl"))
     return root / "quellmark-instruments"
-

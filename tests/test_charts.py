@@ -547,3 +547,22 @@ def test_bar_label_decimals_follow_scale_and_size(unit: str, top: float, decimal
     from reportgen.inputs.units import parse_unit
 
     assert unit_numbers(parse_unit(unit), COMPANY, [top]).decimals == decimals
+
+
+@pytest.mark.parametrize(
+    ("left", "low", "high", "expected"),
+    [
+        # Four steps above zero on the left; growth of 30-45% needs a step of 0.2 (4 x 0.1 < 0.45).
+        ([0.0, 250.0, 500.0, 750.0, 1000.0], 0.0, 0.45, [0.0, 0.2, 0.4, 0.6, 0.8]),
+        # One step below zero and two above: -5% needs 0.05 below, 30% needs 0.15 above -> 0.2.
+        ([-100.0, 0.0, 100.0, 200.0], -0.05, 0.30, [-0.2, 0.0, 0.2, 0.4]),
+        # A flat ratio of 11-12% on five steps: 0.025 x 5 = 0.125 holds 0.12 (0.02 x 5 = 0.10 does not).
+        ([0.0, 1.0, 2.0, 3.0, 4.0, 5.0], 0.0, 0.12, [0.0, 0.025, 0.05, 0.075, 0.1, 0.125]),
+    ],
+)
+def test_the_right_axis_shares_the_left_axis_gridlines_and_zero(
+    left: list[float], low: float, high: float, expected: list[float]
+) -> None:
+    from reportgen.exhibits.charts.numbers import right_ticks
+
+    assert right_ticks(left, low, high, 0.001) == pytest.approx(expected)

@@ -80,7 +80,7 @@ def _stacked_bars(frame: Frame) -> Drawn:
     )
     label_rows = [{"period": p, "value": max(v, 0.0), "label": numbers.label(v)} for p, v in totals]
     labels = labels_above(label_rows, x, y_scale)
-    body = with_rhs(frame, alt.layer(stacked, labels), rhs, x)
+    body = with_rhs(frame, alt.layer(stacked, labels), rhs, x, ticks)
     alt_text = (
         f"Stacked bars of {and_list(names)} ({numbers.caption}), {span(frame.labels)}, labelled with "
         f"{plain(total_name)}, which {moves(totals, numbers.text)}; "
@@ -140,7 +140,7 @@ def _bars(frame: Frame, series: list[Series], *, compact_labels: bool, subject: 
         color=alt.Color("series:N", scale=colours, sort=names, legend=top_legend(frame, names)),
     )
     layers: list[alt.Chart] = [bars, *value_labels(base, y_scale, low < 0)]
-    body = with_rhs(frame, alt.layer(*layers), rhs, x)
+    body = with_rhs(frame, alt.layer(*layers), rhs, x, ticks)
     head = f"of {subject or and_list(names)} ({numbers.caption}), {span(frame.labels)}"
     if len(series) == 1:
         said = f"Bars {head}, which {moves(series[0].points, numbers.text)}"

@@ -10,7 +10,7 @@ import altair as alt
 
 from reportgen.exhibits.charts.frame import Drawn, Frame, Row
 from reportgen.exhibits.charts.marks import left_axis, line_colours, period_x, top_legend
-from reportgen.exhibits.charts.numbers import BAR_TOP, bracket_ticks
+from reportgen.exhibits.charts.numbers import bracket_ticks
 from reportgen.exhibits.charts.rhs import rhs_sentence, rhs_series, with_rhs
 from reportgen.exhibits.charts.words import and_list, moves, span
 from reportgen.registry import CHART_KINDS
@@ -35,11 +35,11 @@ def _lines(frame: Frame) -> Drawn:
     rhs = rhs_series(frame)
     x = period_x(frame.labels)
     low, high = min(values), max(values)
-    ticks = bracket_ticks(low, high, 5, numbers.tick_unit(values))
-    top = ticks[0] + (ticks[-1] - ticks[0]) / (BAR_TOP if rhs is not None else 1.0)
+    # From zero: a flat ratio reads flat (an axis from 11% to 12% makes it look volatile).
+    ticks = bracket_ticks(min(low, 0.0), max(high, 0.0), 6, numbers.tick_unit(values))
     y = alt.Y(
         "value:Q",
-        scale=alt.Scale(domain=[ticks[0], top], nice=False, zero=False),
+        scale=alt.Scale(domain=[ticks[0], ticks[-1]], nice=False, zero=False),
         axis=left_axis(numbers, ticks, values),
     )
     colours = alt.Scale(domain=names, range=line_colours(frame.house, len(names)))
@@ -48,7 +48,7 @@ def _lines(frame: Frame) -> Drawn:
         x=x, y=y, color=alt.Color("series:N", scale=colours, sort=names, legend=legend)
     )
     lines = base.mark_line() + base.mark_point(filled=True, stroke="#FFFFFF", strokeWidth=1)
-    body = with_rhs(frame, lines, rhs, x)
+    body = with_rhs(frame, lines, rhs, x, ticks)
     said = "; ".join(f"{s.name} {moves(s.points, numbers.text)}" for s in series)
     kind = "Line" if len(series) == 1 else "Lines"
     alt_text = (

@@ -18,10 +18,6 @@ from reportgen.model.ratios import NotMeaningful, Ratio
 
 #: Leave this much of the plot above the tallest bar, so its label is not clipped.
 HEADROOM = 1.12
-#: With a series on the right axis, the left-axis marks keep to the lower part of the plot
-#: and the right-axis line to a band above them, so the line never crosses a data label.
-BAR_TOP = 0.5
-LINE_BAND = (0.62, 0.95)
 #: Tick steps (x 10^k) that print cleanly with whole-number formats.
 NICE_STEPS = (1.0, 2.0, 2.5, 5.0)
 
@@ -138,9 +134,32 @@ def _whole(x: float) -> bool:
 
 
 def left_scale(low: float, high: float, dual: bool, unit: float) -> tuple[alt.Scale, list[float] | None]:
-    """Bar scale and its ticks: with a line above, bars stop at BAR_TOP of the height."""
+    """Bar scale and its ticks. With a right axis the two share one plot: the left axis runs from
+    zero (or below it) in whole steps, and ``right_ticks`` gives the right axis as many steps."""
     if not dual:
         lo, hi = (low * HEADROOM if low < 0 else 0.0), (high * HEADROOM if high > 0 else 0.0)
         return alt.Scale(domain=[lo, hi if hi > lo else lo + 1.0]), None
-    ticks = bracket_ticks(low, high, 5, unit)
-    return alt.Scale(domain=[ticks[0], ticks[0] + (ticks[-1] - ticks[0]) / BAR_TOP], nice=False), ticks
+    ticks = bracket_ticks(min(low, 0.0), max(high, 0.0), 6, unit)
+    return alt.Scale(domain=[ticks[0], ticks[-1]], nice=False), ticks
+
+
+def right_ticks(left: list[float], low: float, high: float, unit: float) -> list[float]:
+    """Right-axis ticks on the left axis's gridlines: the same number of steps below and above
+    zero, each a 1-2-2.5-5 step, the smallest that holds [low, high].
+
+    Both axes then start from zero on one baseline, so a flat ratio reads flat and no line floats
+    in a band of its own.
+    """
+    step_left = left[1] - left[0]
+    below = round(-left[0] / step_left)
+    above = round(left[-1] / step_left)
+    span = max(high, -low, unit)
+    exp = math.floor(math.log10(span / max(above + below, 1))) - 1
+    for e in range(exp, exp + 6):
+        for m in NICE_STEPS:
+            step = m * 10.0**e
+            if not _whole(step / unit):
+                continue
+            if high <= above * step + 1e-12 and -low <= below * step + 1e-12:
+                return [round(i * step, 12) for i in range(-below, above + 1)]
+    return [low, high]

@@ -1,7 +1,7 @@
-"""The right axis: a declared series (a line, its growth, or a share) drawn as a line above the bars.
+"""The right axis: a declared series (a line, its growth, or a share) drawn as a line over the bars.
 
-Bar, line and stacked charts all take an optional ``rhs``; reading it, scaling it into its own
-band of the plot and wording it for the alt text is one job, done here for all of them.
+Bar, line and stacked charts all take an optional ``rhs``; reading it, scaling it onto the left
+axis's gridlines from a shared zero and wording it for the alt text is one job, done here for all.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import altair as alt
 
 from reportgen.exhibits.charts.frame import Frame, Series
 from reportgen.exhibits.charts.marks import vega_spec
-from reportgen.exhibits.charts.numbers import LINE_BAND, bracket_ticks
+from reportgen.exhibits.charts.numbers import right_ticks
 from reportgen.exhibits.charts.theme import colour
 from reportgen.exhibits.charts.words import moves, plain
 from reportgen.inputs.units import PERCENT
@@ -49,18 +49,16 @@ def rhs_sentence(frame: Frame, rhs: Series | None) -> str:
     return f" A line on the right axis shows {plain(rhs.name)}, which {moves(rhs.points, fmt)}."
 
 
-def _rhs_layer(frame: Frame, rhs: Series, x: alt.X) -> alt.LayerChart:
-    """A line with points on a right axis scaled so the line fills LINE_BAND."""
+def _rhs_layer(frame: Frame, rhs: Series, x: alt.X, left: list[float]) -> alt.LayerChart:
+    """A line with points on a right axis whose ticks sit on the left axis's gridlines, from zero."""
     rows = [{"period": p, "series": rhs.name, "value": v} for p, v in rhs.points]
     values = [v for _, v in rhs.points]
     numbers = frame.numbers(rhs.unit, values)
-    ticks = bracket_ticks(min(values), max(values), 4, numbers.tick_unit(values))
-    unit = (ticks[-1] - ticks[0]) / (LINE_BAND[1] - LINE_BAND[0])
-    lo = ticks[0] - LINE_BAND[0] * unit
+    ticks = right_ticks(left, min(0.0, *values), max(0.0, *values), numbers.tick_unit(values))
     fmt = numbers.axis_format(ticks[1] - ticks[0] if len(ticks) > 1 else numbers.tick_unit(values))
     y = alt.Y(
         "value:Q",
-        scale=alt.Scale(domain=[lo, lo + unit], nice=False, zero=False),
+        scale=alt.Scale(domain=[ticks[0], ticks[-1]], nice=False, zero=False),
         axis=alt.Axis(title=None, format=fmt, orient="right", grid=False, values=ticks),
     )
     scale = alt.Scale(domain=[rhs.name], range=[colour(frame.house, "accent", "#000000")])
@@ -72,14 +70,22 @@ def _rhs_layer(frame: Frame, rhs: Series, x: alt.X) -> alt.LayerChart:
 
 
 def with_rhs(
-    frame: Frame, left: alt.LayerChart | alt.FacetChart, rhs: Series | None, x: alt.X
+    frame: Frame,
+    left: alt.LayerChart | alt.FacetChart,
+    rhs: Series | None,
+    x: alt.X,
+    left_ticks: list[float] | None = None,
 ) -> dict[str, Any]:
     """The left-axis layers and, if there are points, the right-axis line.
 
     Layered with independent y scales and shared x. Colour is independent too, so the line
-    gets its own legend entry, drawn as a stroke rather than a square.
+    gets its own legend entry, drawn as a stroke rather than a square. ``left_ticks`` are the
+    left axis's (``numbers.left_scale`` with a right axis): the right axis takes as many steps.
     """
     if rhs is None:
         return vega_spec(left, *frame.size)
-    layered = alt.layer(left, _rhs_layer(frame, rhs, x)).resolve_scale(y="independent", color="independent")
+    ticks = left_ticks or [0.0, 1.0]
+    layered = alt.layer(left, _rhs_layer(frame, rhs, x, ticks)).resolve_scale(
+        y="independent", color="independent"
+    )
     return vega_spec(layered, *frame.size)
