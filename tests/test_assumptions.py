@@ -492,10 +492,11 @@ def test_house_colour_names_cannot_inject_css(note_copy: Path, name: str) -> Non
     f = note_copy.parent / "house.yaml"
     edit(f, '  series5: "#A3B1BC"', f'  series5: "#A3B1BC"\n  {name}: "#000000"')
     found = problems_of(note_copy)
-    # Refused as it is read (every mapping key is a name), or by the colour check: on line 18
-    # (the one after series5) either way.
+    # Refused as it is read (every mapping key is a name), or by the colour check: on the line
+    # after series5 either way, column 3.
+    line = line_of(f, '  series5: "#A3B1BC"') + 1
     refused = ("keys are names of letters, digits, '_' and '-'", "colour names are letters, digits and '-'")
-    assert any("house.yaml:18:3: colours" in p and any(r in p for r in refused) for p in found), found
+    assert any(f"house.yaml:{line}:3: colours" in p and any(r in p for r in refused) for p in found), found
 
 
 def test_malformed_svg_logo(note_copy: Path) -> None:
