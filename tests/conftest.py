@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from reportgen.build import BuiltNote, build_note
-from tests.helpers import DEFAULT_NOTE, Model, edit, run_model
+from tests.helpers import DEFAULT_NOTE, Model, edit, git, run_model
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -58,3 +58,14 @@ def small_note_copy(tmp_path: Path) -> Path:
     root = tmp_path / "assumptions"
     shutil.copytree(DEFAULT_NOTE.parent, root, ignore=shutil.ignore_patterns("ledger.jsonl"))
     return root / "quellmark-instruments"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """The default note and house profile, committed in a git repository, with no ledger yet."""
+    repo = tmp_path / "repo"
+    shutil.copytree(DEFAULT_NOTE.parent, repo / "assumptions", ignore=shutil.ignore_patterns("ledger.jsonl"))
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "note")
+    return repo

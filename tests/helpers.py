@@ -150,3 +150,23 @@ def planted(
 def note_file(note: Path, name: str) -> Path:
     """The note's file ``name``; house.yaml is the one beside the note's folder."""
     return (note.parent if name == "house.yaml" else note) / name
+
+
+def expect_planted(
+    note: Path, file: str, old: str, new: str, anchor: str, token: str, field: str, words: tuple[str, ...]
+) -> str:
+    """Plant one row of a ``planted`` table in the note and expect its problem where it was planted."""
+    f = note_file(note, file)
+    edit(f, old, new)
+    return expect(problems_of(note), f, at(f, anchor, token), field, *words)
+
+
+def git(repo: Path, *args: str) -> str:
+    """Run git in ``repo`` as a throwaway author; its standard output, stripped."""
+    done = subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+    )
+    return done.stdout.decode().strip()

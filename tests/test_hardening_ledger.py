@@ -10,7 +10,6 @@ import errno
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -25,7 +24,7 @@ from reportgen.errors import AssumptionsError, ReportgenError
 from reportgen.output.publish import make_staging
 from reportgen.output.publish import publish as publish_folder
 from reportgen.record.ledger import Amount, Entry, append_entry, load_ledger
-from tests.helpers import DEFAULT_NOTE, edit, run_cli
+from tests.helpers import DEFAULT_NOTE, edit, git, run_cli
 
 COMMIT = "a" * 40
 ENOSPC = OSError(errno.ENOSPC, "No space left on device")
@@ -212,27 +211,6 @@ def test_appending_a_duplicate_is_refused(tmp_path: Path) -> None:
 
 
 # ----------------------------------------------------------------------------- publish
-
-
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-    )
-    return done.stdout.decode().strip()
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """The default note and house profile, committed, with no ledger yet."""
-    repo = tmp_path / "repo"
-    shutil.copytree(DEFAULT_NOTE.parent, repo / "assumptions", ignore=shutil.ignore_patterns("ledger.jsonl"))
-    git(repo, "init", "-q")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "note")
-    return repo
 
 
 def publish(repo: Path, out: Path, *at: str) -> Any:

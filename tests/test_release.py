@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,28 +13,7 @@ from click.testing import CliRunner
 from reportgen.build import render_html
 from reportgen.cli import main
 from reportgen.record.gitrev import RevisionError
-from tests.helpers import DEFAULT_NOTE, edit
-
-
-def _git(repo: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-    )
-    return done.stdout.decode().strip()
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """The default note and house profile, committed, with no ledger yet."""
-    repo = tmp_path / "repo"
-    shutil.copytree(DEFAULT_NOTE.parent, repo / "assumptions", ignore=shutil.ignore_patterns("ledger.jsonl"))
-    _git(repo, "init", "-q")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "note")
-    return repo
+from tests.helpers import DEFAULT_NOTE, edit, git
 
 
 def _ledger(repo: Path) -> list[dict[str, object]]:
@@ -55,8 +33,8 @@ def test_publishing_twice_writes_two_lines_and_the_chart_shows_both(repo: Path, 
     edit(company, "price_date: 2026-05-08", "price_date: 2026-04-17")
     edit(company, "price: 138.60", "price: 123.55")
     edit(company, "price: 135.90", "price: 120.61")
-    _git(repo, "commit", "-q", "-am", "April note")
-    first = _git(repo, "rev-parse", "HEAD")
+    git(repo, "commit", "-q", "-am", "April note")
+    first = git(repo, "rev-parse", "HEAD")
     runner = CliRunner()
     done = runner.invoke(main, ["publish", str(note), "--out", str(out), "--at", "2026-04-20T07:00:00Z"])
     assert done.exit_code == 0, done.output
@@ -73,8 +51,8 @@ def test_publishing_twice_writes_two_lines_and_the_chart_shows_both(repo: Path, 
         "ads": {"currency": "USD", "value": 123.55},
         "h": {"currency": "HKD", "value": 120.61},
     }
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "ledger")  # the analyst commits the record
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "ledger")  # the analyst commits the record
 
     # An uncommitted change is refused, and nothing is recorded.
     shutil.copy(DEFAULT_NOTE / "company.yaml", company)
@@ -85,7 +63,7 @@ def test_publishing_twice_writes_two_lines_and_the_chart_shows_both(repo: Path, 
     assert len(_ledger(repo)) == 1
 
     # Second version (11 May, cloud at 6.0x): test_changes.py works it out as US$200 / HK$197.
-    _git(repo, "commit", "-q", "-am", "May note")
+    git(repo, "commit", "-q", "-am", "May note")
     done = runner.invoke(main, ["publish", str(note), "--out", str(out), "--at", "2026-05-11T07:00:00Z"])
     assert done.exit_code == 0, done.output
     lines = _ledger(repo)

@@ -182,7 +182,7 @@ def load_datasets(folder: Path, spec: DatasetsFile, smap: SourceMap) -> dict[str
             ds.source,
             ds.key,
             ds.value,
-            {m.symbol: m.meaning for m in ds.symbols},
+            legend(ds),
             tuple(ds.notes),
             decimals,
             tuple(tuple(at for at, _ in row) for row in located),
@@ -281,6 +281,7 @@ def _csv_rows(
     if len(lines) - 1 > MAX_ROWS:
         problems.append(f"{name}:{lines[MAX_ROWS + 1][0]}:1: more than {MAX_ROWS:,} rows; split the dataset")
         return None, []
+    symbols = legend(ds)
     rows: list[tuple[Value, ...]] = []
     located: Located = []
     for number, line in lines[1:]:
@@ -300,7 +301,7 @@ def _csv_rows(
         for (raw, col_no), column in zip(cells, columns, strict=True):
             at = f"{name}:{number}:{col_no}: {column.key}: "
             try:
-                row.append(read_cell(raw, column, {m.symbol: m.meaning for m in ds.symbols}))
+                row.append(read_cell(raw, column, symbols))
             except ValueError as exc:
                 problems.append(at + str(exc))
                 row.append(None)
@@ -317,6 +318,7 @@ def _inline_rows(
     if len(ds.rows) > MAX_ROWS:
         problems.append(format_problem(smap, ("datasets", key, "rows"), f"more than {MAX_ROWS:,} rows"))
         return None, []
+    symbols = legend(ds)
     rows: list[tuple[Value, ...]] = []
     located: Located = []
     for i, cells in enumerate(ds.rows):
@@ -334,7 +336,7 @@ def _inline_rows(
             at = f"{smap.where((*loc, j))}: {smap.dotted((*loc, j))} ({column.key}): "
             text = raw.isoformat() if isinstance(raw, dt.date) else "" if raw is None else str(raw)
             try:
-                row.append(read_cell(text, column, {m.symbol: m.meaning for m in ds.symbols}))
+                row.append(read_cell(text, column, symbols))
             except ValueError as exc:
                 problems.append(at + str(exc))
                 row.append(None)
@@ -377,6 +379,11 @@ def _fields(line: str) -> Iterator[tuple[str, int]]:
         if i == n:
             yield "", i + 1
             return
+
+
+def legend(ds: DatasetSpec) -> dict[str, str]:
+    """A dataset's symbol marks and their meanings, as the symbol cells are checked against."""
+    return {m.symbol: m.meaning for m in ds.symbols}
 
 
 def read_cell(raw: str, column: Column, symbols: Mapping[str, str]) -> Value:

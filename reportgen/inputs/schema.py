@@ -678,7 +678,7 @@ class Citation(Strict):
     """Where a dataset comes from: printed as the exhibit's Source line."""
 
     publisher: str = Field(
-        description="Who published the data: 'OpenRouter', 'IDC', 'Alibaba (company data)'."
+        description="Who published the data: 'IDC', 'Gartner', 'the company (company data)'."
     )
     title: str | None = Field(default=None, description="The document, page or release.")
     as_of: dt.date | None = Field(default=None, description="The date the data is as of (or was read).")

@@ -1,6 +1,6 @@
 """A dataset as chart rows: the x value of each row, the series it belongs to, and its value.
 
-Datasets come wide (one value column per series: `y: [alibaba, tencent]`) or long (a column naming
+Datasets come wide (one value column per series: `y: [ours, rival]`) or long (a column naming
 the series: `series: vendor`, `y: [share]`); the dataset kinds read both through this one reader.
 """
 
